@@ -1,0 +1,641 @@
+import type { Finding, FindingKind } from '../model/findings.js';
+import type { Frame } from '../model/frame.js';
+import type { KernelProfile } from '../model/kernel.js';
+import { kindIsUnchecked, waitTypeValues, waitTypesOf } from '../model/lock-kind.js';
+import type { AcquireStep, LockClassDecl, LockRef, Scenario, Step } from '../model/scenario.js';
+import type { SourceSpan } from '../model/span.js';
+import { ChainCache, type ChainNode } from './chain-cache.js';
+import { DepGraph, bfsDiscover, calcDep, calcDepB, rootEntry } from './dep-graph.js';
+import { checkNoncircular } from './check-circular.js';
+import { checkIrqUsage, markLockIrq } from './check-irq.js';
+import { classDesc, heldDesc } from './describe.js';
+import type { HeldLock, LockInstance } from './held-lock.js';
+import { LockClass } from './lock-class.js';
+import { TaskState } from './task-state.js';
+import {
+  ENABLED_HARDIRQ,
+  ENABLED_SOFTIRQ,
+  LOCK_USAGE_READ_MASK,
+  USED,
+  USED_IN_HARDIRQ,
+  USED_IN_SOFTIRQ,
+  USED_READ,
+} from './usage.js';
+
+/** Capacity limits (reference §1.7); configurable so users can see when a config bump is needed. */
+export interface Limits {
+  maxLockDepth: number;
+  maxClasses: number;
+  maxEntries: number;
+  maxChains: number;
+  maxChainHlocks: number;
+}
+
+export function defaultLimits(profile: KernelProfile): Limits {
+  return { maxLockDepth: 48, maxClasses: profile.maxKeys, maxEntries: 32768, maxChains: 65536, maxChainHlocks: 327680 };
+}
+
+export interface EngineOptions {
+  /** Stop after the first report, like the kernel (debug_locks = 0). */
+  stopAfterFirst: boolean;
+  limits: Limits;
+}
+
+/** Parameters of one __lock_acquire() call (a step, or a re-acquisition after release). */
+interface AcquireArgs {
+  decl: LockClassDecl;
+  subclass: number;
+  inst: LockInstance;
+  read: 0 | 1 | 2;
+  trylock: boolean;
+  check: boolean;
+  nest: LockInstance | undefined;
+  ip: Frame;
+  hardirqsOff: boolean;
+  references: number;
+  stack: Frame[];
+  span: SourceSpan;
+}
+
+const MAX_LOCKDEP_SUBCLASSES = 8;
+
+/**
+ * The lock validator: kernel/locking/lockdep.c's acquire/release pipeline over one shared
+ * dependency graph and chain cache, with per-task held-lock stacks. Unlike the kernel it keeps
+ * going after a report (unless stopAfterFirst), recording each distinct problem once.
+ */
+export class Lockdep {
+  readonly profile: KernelProfile;
+  readonly opts: EngineOptions;
+  readonly graph = new DepGraph();
+  readonly chains = new ChainCache();
+  readonly classes: LockClass[] = [];
+  readonly findings: Finding[] = [];
+  /** debug_locks == 0: the kernel would be silent from now on (only with stopAfterFirst). */
+  off = false;
+  events = 0;
+  private readonly classByKey = new Map<string, LockClass>();
+  private readonly declIndex = new Map<string, number>();
+  private readonly instances = new Map<string, LockInstance>();
+  private readonly decls = new Map<string, LockClassDecl>();
+  private readonly dedupe = new Map<string, Finding>();
+  private readonly waitValues;
+  private limitReported = new Set<string>();
+
+  constructor(scenario: Scenario, profile: KernelProfile, opts: EngineOptions) {
+    this.profile = profile;
+    this.opts = opts;
+    for (const d of scenario.classes) this.decls.set(d.id, d);
+    this.waitValues = waitTypeValues(profile.config);
+  }
+
+  get modern(): boolean {
+    return this.profile.era === 'modern';
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reports
+
+  /** Records a finding unless the same problem was already reported (then its count goes up). */
+  report(f: Finding, key: string): void {
+    if (this.off) return;
+    const prev = this.dedupe.get(key);
+    if (prev) {
+      prev.count++;
+    } else {
+      this.dedupe.set(key, f);
+      this.findings.push(f);
+    }
+    if (this.opts.stopAfterFirst) this.off = true;
+  }
+
+  base(t: TaskState, kind: FindingKind, span: SourceSpan, stack: Frame[]) {
+    return {
+      ruleId: `lockdep/${kind}`,
+      at: span,
+      task: { ...t.desc },
+      context: t.inHardirq ? ('hardirq' as const) : t.inSoftirq ? ('softirq' as const) : ('process' as const),
+      held: t.held.map(heldDesc),
+      stack,
+      count: 1,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Classes and instances
+
+  instance(ref: LockRef): LockInstance {
+    const k = `${ref.lock}@${ref.instance}`;
+    let inst = this.instances.get(k);
+    if (!inst) {
+      const decl = this.decls.get(ref.lock);
+      if (!decl) throw new Error(`internal: undeclared lock ${ref.lock}`);
+      const addr = 0xffff888000a00000n + BigInt(this.instances.size) * 0x1000n;
+      inst = { decl, index: ref.instance, addr: addr.toString(16).padStart(16, '0') };
+      this.instances.set(k, inst);
+    }
+    return inst;
+  }
+
+  /** mirrors register_lock_class(): class identity is (key, subclass); the name gets a version. */
+  private registerClass(decl: LockClassDecl, subclass: number, t: TaskState, span: SourceSpan, stack: Frame[]): LockClass | undefined {
+    const k = `${decl.id}/${subclass}`;
+    const found = this.classByKey.get(k);
+    if (found) return found;
+    if (this.classes.length >= this.opts.limits.maxClasses) {
+      this.limit(t, 'MAX_LOCKDEP_KEYS', this.opts.limits.maxClasses, span, stack);
+      if (this.off) return undefined;
+    }
+    let version = decl.version;
+    if (version === undefined) {
+      const sub0 = this.classByKey.get(`${decl.id}/0`);
+      if (sub0) version = sub0.nameVersion;
+      else {
+        let max = 0;
+        for (const c of this.classes) if (c.decl.name === decl.name) max = Math.max(max, c.nameVersion);
+        version = max + 1;
+      }
+    }
+    let di = this.declIndex.get(decl.id);
+    if (di === undefined) {
+      di = this.declIndex.size;
+      this.declIndex.set(decl.id, di);
+    }
+    const key = (0xffffc90000015040n + BigInt(di) * 0x88n + BigInt(subclass)).toString(16).padStart(16, '0');
+    const wait = decl.wait ?? waitTypesOf(decl.kind, this.profile.config);
+    const c = new LockClass(this.classes.length + 1, decl, subclass, version, key, wait);
+    this.classes.push(c);
+    this.classByKey.set(k, c);
+    return c;
+  }
+
+  /** A capacity limit: reported once per limit (the kernel turns itself off). */
+  limit(t: TaskState, limit: string, value: number, span: SourceSpan, stack: Frame[], depth?: number): void {
+    if (this.limitReported.has(limit)) return;
+    this.limitReported.add(limit);
+    const f: Finding = { ...this.base(t, 'limit', span, stack), kind: 'limit', limit, value };
+    if (depth !== undefined) f.depth = depth;
+    this.report(f, `limit:${limit}`);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Steps
+
+  step(t: TaskState, s: Step): void {
+    this.events++;
+    if (this.off) {
+      this.trackWhileOff(t, s);
+      return;
+    }
+    switch (s.op) {
+      case 'acquire':
+        return this.acquireStep(t, s);
+      case 'release':
+        return this.release(t, s.ref, s.ip, s.stack, s.span);
+      case 'downgrade':
+        return this.downgrade(t, s.ref, s.ip, s.stack, s.span);
+      case 'setsub':
+        return this.setSubclass(t, s.ref, s.subclass, s.ip, s.stack, s.span);
+      case 'irqoff':
+        return this.hardirqsOff(t, s.ip);
+      case 'irqon':
+        return this.hardirqsOn(t, s.ip, s.stack);
+      case 'bhoff':
+        return this.softirqsOff(t, s.ip);
+      case 'bhon':
+        return this.softirqsOn(t, s.ip, s.stack);
+      case 'irq-enter':
+        t.enterIrq(s.context);
+        return;
+      case 'irq-exit':
+        t.exitIrq();
+        return;
+      case 'free':
+        return this.free(t, s.ref, s.stack, s.span);
+      case 'sysexit':
+        return this.sysExit(t, s.stack, s.span);
+    }
+  }
+
+  /** After a report with stopAfterFirst, lockdep does nothing; only irq nesting is followed. */
+  private trackWhileOff(t: TaskState, s: Step): void {
+    if (s.op === 'irq-enter') t.enterIrq(s.context);
+    else if (s.op === 'irq-exit') t.exitIrq();
+  }
+
+  private acquireStep(t: TaskState, s: AcquireStep): void {
+    const inst = this.instance(s.ref);
+    const decl = inst.decl;
+    let read = s.read;
+    // read_lock_is_recursive(): qrwlock readers are recursive only in interrupt context (modern).
+    if (s.qrwlockRead) read = !this.modern || t.inInterrupt ? 2 : 1;
+    const check = s.check && !decl.novalidate && !kindIsUnchecked(decl.kind);
+    if (s.subclass >= MAX_LOCKDEP_SUBCLASSES) {
+      this.limit(t, 'MAX_LOCKDEP_SUBCLASSES', s.subclass, s.span, s.stack);
+      return;
+    }
+    this.lockAcquire(t, {
+      decl,
+      subclass: s.subclass,
+      inst,
+      read,
+      trylock: s.trylock,
+      check,
+      nest: s.nest ? this.instance(s.nest) : undefined,
+      ip: s.ip,
+      hardirqsOff: !t.hardirqsEnabled,
+      references: 0,
+      stack: s.stack,
+      span: s.span,
+    });
+  }
+
+  /** mirrors __lock_acquire(). Returns 0 on a report (kernel: lockdep off), 1 pushed, 2 merged. */
+  private lockAcquire(t: TaskState, a: AcquireArgs): 0 | 1 | 2 {
+    const cls = this.registerClass(a.decl, a.subclass, t, a.span, a.stack);
+    if (!cls) return 0;
+    cls.ops++;
+    const depth = t.held.length;
+    // Nest-lock merge: same class on top of the stack taken under a nest lock.
+    if (depth) {
+      const top = t.held[depth - 1]!;
+      if (top.cls === cls && a.nest) {
+        const refs = a.references || 1;
+        if (!top.references) top.references++;
+        top.references += refs;
+        return 2;
+      }
+    }
+    const h: HeldLock = {
+      cls,
+      inst: a.inst,
+      ip: a.ip,
+      read: a.read,
+      trylock: a.trylock,
+      check: a.check,
+      nest: a.nest,
+      irqContext: t.irqContext,
+      hardirqsOff: a.hardirqsOff,
+      prevChain: t.chain,
+      references: a.references,
+      stack: a.stack,
+      span: a.span,
+    };
+    // A report aborts __lock_acquire() in the kernel (lockdep is off afterwards). When we keep
+    // going, the non-graph checks (wait context, usage, nest lock) do not stop the acquisition.
+    if (this.profile.waitSuffix) this.checkWaitContext(t, h);
+    if (this.off) return 0;
+    this.markUsage(t, h);
+    if (this.off) return 0;
+    // Chain key (iterate_chain_key); the first lock of an irq segment starts a new chain.
+    let chain: ChainNode = t.chain;
+    let chainHead = false;
+    if (!depth || t.held[depth - 1]!.irqContext !== h.irqContext) {
+      chain = this.chains.root;
+      chainHead = true;
+    }
+    chain = chain.child(this.profile.readInChainKey ? cls.idx | (h.read << 13) : cls.idx);
+    if (a.nest && !this.isHeld(t, a.nest)) {
+      this.report(
+        { ...this.base(t, 'nested-not-taken', a.span, a.stack), kind: 'nested-not-taken', next: heldDesc(h), nestName: a.nest.decl.name },
+        `nested:${cls.idx}:${a.nest.decl.id}`,
+      );
+      if (this.off) return 0;
+    }
+    this.validateChain(t, h, chainHead, chain, a);
+    if (this.off) return 0;
+    // Push (also after a report: the real lock is held, later releases must balance).
+    t.chain = chain;
+    t.held.push(h);
+    if (t.held.length === this.opts.limits.maxLockDepth) {
+      this.limit(t, 'MAX_LOCK_DEPTH', this.opts.limits.maxLockDepth, a.span, a.stack, t.held.length);
+      if (this.off) return 0;
+    }
+    return 1;
+  }
+
+  /** __lock_is_held(): any held entry (every irq segment) for this map. */
+  private isHeld(t: TaskState, inst: LockInstance): boolean {
+    for (const h of t.held) if (this.matchHeld(h, inst)) return true;
+    return false;
+  }
+
+  /** mirrors match_held_lock(): same map, or a merged entry of the map's subclass-0 class. */
+  private matchHeld(h: HeldLock, inst: LockInstance): boolean {
+    if (h.inst === inst) return true;
+    if (h.references) {
+      const c0 = this.classByKey.get(`${inst.decl.id}/0`);
+      if (c0 && h.cls === c0) return true;
+    }
+    return false;
+  }
+
+  /** mirrors validate_chain(): trylocks and check=0 acquisitions are never validated. */
+  private validateChain(t: TaskState, next: HeldLock, chainHead: boolean, chain: ChainNode, a: AcquireArgs): void {
+    if (next.trylock || !next.check) return;
+    if (this.chains.lookupAdd(chain)) return;
+    if (this.chains.chains > this.opts.limits.maxChains) {
+      this.limit(t, 'MAX_LOCKDEP_CHAINS', this.opts.limits.maxChains, a.span, a.stack);
+      if (this.off) return;
+    }
+    const r = this.checkDeadlock(t, next, a);
+    if (r === 0) return;
+    // 5.1: a same-class recursive read is marked R and skipped as a future prev.
+    if (r === 2 && !this.modern) next.read = 2;
+    if (!chainHead && r !== 2) this.checkPrevsAdd(t, next, a);
+  }
+
+  /** mirrors check_deadlock(): the same class already held (any irq segment). 0 report, 1 ok, 2 nested/read recursion. */
+  private checkDeadlock(t: TaskState, next: HeldLock, a: AcquireArgs): 0 | 1 | 2 {
+    let nest: HeldLock | undefined;
+    for (const prev of t.held) {
+      if (next.nest && prev.inst === next.nest) nest = prev;
+      if (prev.cls !== next.cls) continue;
+      if (next.read === 2 && prev.read) {
+        if (this.modern) continue;
+        return 2;
+      }
+      if (nest) return 2;
+      this.report(
+        { ...this.base(t, 'recursive', a.span, a.stack), kind: 'recursive', next: heldDesc(next), prev: heldDesc(prev) },
+        `recursive:${prev.cls.idx}:${next.cls.idx}`,
+      );
+      return 0;
+    }
+    return 1;
+  }
+
+  /**
+   * mirrors check_prevs_add(): an edge from every trylock on top of the current irq segment and
+   * from the first non-trylock below them; check=0 entries (and in 5.1 recursive readers) are
+   * transparent.
+   */
+  private checkPrevsAdd(t: TaskState, next: HeldLock, a: AcquireArgs): boolean {
+    const held = t.held;
+    let depth = held.length;
+    const top = depth;
+    for (;;) {
+      const distance = top - depth + 1;
+      const prev = held[depth - 1]!;
+      if (prev.check && (this.modern || prev.read !== 2)) {
+        if (!this.checkPrevAdd(t, prev, next, distance, a)) return false;
+        if (!prev.trylock) break;
+      }
+      depth--;
+      if (!depth) break;
+      if (held[depth]!.irqContext !== held[depth - 1]!.irqContext) break;
+    }
+    return true;
+  }
+
+  /** mirrors check_prev_add(): cycle check, irq-usage check, then record prev → next. */
+  private checkPrevAdd(t: TaskState, prev: HeldLock, next: HeldLock, distance: number, a: AcquireArgs): boolean {
+    if (!checkNoncircular(this, t, next, prev, a.span, a.stack)) return false;
+    if (!checkIrqUsage(this, t, prev, next, a.span, a.stack)) return false;
+    if (!this.modern && (next.read === 2 || prev.read === 2)) return true;
+    const existing = this.graph.find(prev.cls, next.cls);
+    if (existing) {
+      if (distance === 1) {
+        existing.fwd.distance = 1;
+        existing.bwd.distance = 1;
+      }
+      if (this.modern) {
+        existing.fwd.dep |= calcDep(prev.read, next.read);
+        existing.bwd.dep |= calcDepB(prev.read, next.read);
+      }
+      return true;
+    }
+    // 5.1 always ran check_redundant(): no edge when next is already reachable from prev.
+    if (!this.modern && checkRedundant(this, prev.cls, next.cls)) return true;
+    if (this.graph.size * 2 + 2 > this.opts.limits.maxEntries) {
+      this.limit(t, 'MAX_LOCKDEP_ENTRIES', this.opts.limits.maxEntries, a.span, a.stack);
+      if (this.off) return false;
+    }
+    this.graph.add(prev.cls, next.cls, prev.read, next.read, distance, a.stack, a.span, t.label);
+    return true;
+  }
+
+  /** mirrors check_wait_context(). */
+  private checkWaitContext(t: TaskState, next: HeldLock): void {
+    const inner = next.cls.wait.inner;
+    if (!inner || next.trylock) return;
+    const outer = next.cls.wait.outer || inner;
+    const w = this.waitValues;
+    let depth = t.held.length - 1;
+    for (; depth >= 0; depth--) if (t.held[depth]!.irqContext !== next.irqContext) break;
+    depth++;
+    // task_wait_context()
+    const ctx = t.inHardirq ? w.SPIN : t.inSoftirq ? w.CONFIG : w.MAX;
+    let curr = ctx;
+    for (; depth < t.held.length; depth++) {
+      const pi = t.held[depth]!.cls.wait.inner;
+      if (pi) curr = Math.min(curr, pi);
+    }
+    if (outer > curr) {
+      this.report(
+        { ...this.base(t, 'wait-context', next.span, next.stack), kind: 'wait-context', next: heldDesc(next), contextWait: ctx },
+        `wait:${next.cls.idx}:${t.held.map((h) => h.cls.idx).join(',')}`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Usage bits
+
+  /** mirrors mark_usage(): the usage bits of this acquisition, in the kernel's order. */
+  private markUsage(t: TaskState, h: HeldLock): void {
+    const r = h.read ? LOCK_USAGE_READ_MASK : 0;
+    if (h.check) {
+      if (!h.trylock) {
+        if (t.inHardirq) this.markLock(t, h, USED_IN_HARDIRQ + r, h.stack);
+        if (this.off) return;
+        if (t.inSoftirq) this.markLock(t, h, USED_IN_SOFTIRQ + r, h.stack);
+        if (this.off) return;
+      }
+      if (!h.hardirqsOff) {
+        this.markLock(t, h, ENABLED_HARDIRQ + r, h.stack);
+        if (this.off) return;
+        if (t.softirqsEnabled) this.markLock(t, h, ENABLED_SOFTIRQ + r, h.stack);
+        if (this.off) return;
+      }
+    }
+    this.markLock(t, h, USED, h.stack);
+  }
+
+  /** mirrors mark_lock(): set a bit once, save its trace, validate irq bits. */
+  markLock(t: TaskState, h: HeldLock, bit: number, stack: Frame[]): boolean {
+    if (bit === USED && h.read && this.profile.usedRead) bit = USED_READ;
+    const c = h.cls;
+    if (c.usageMask & (1 << bit)) return true;
+    c.usageMask |= 1 << bit;
+    c.usageTraces[bit] = stack;
+    if (bit < USED) return markLockIrq(this, t, h, bit, stack);
+    return true;
+  }
+
+  /** mirrors mark_held_locks(): irqs (or softirqs) get enabled with locks held. */
+  private markHeldLocks(t: TaskState, base: number, stack: Frame[]): void {
+    for (const h of t.held) {
+      if (!h.check) continue;
+      this.markLock(t, h, base + (h.read ? LOCK_USAGE_READ_MASK : 0), stack);
+      if (this.off) return;
+    }
+  }
+
+  private hardirqsOff(t: TaskState, ip: Frame): void {
+    if (!t.hardirqsEnabled) return;
+    t.hardirqsEnabled = false;
+    t.hardirqsOffEvent = { event: ++t.stamp, ip };
+  }
+
+  /** mirrors lockdep_hardirqs_on(): held locks become hardirq-unsafe (and softirq-unsafe if BH is on). */
+  private hardirqsOn(t: TaskState, ip: Frame, stack: Frame[]): void {
+    if (t.hardirqsEnabled) return;
+    t.hardirqsEnabled = true;
+    t.hardirqsOnEvent = { event: ++t.stamp, ip };
+    this.markHeldLocks(t, ENABLED_HARDIRQ, stack);
+    if (t.softirqsEnabled && !this.off) this.markHeldLocks(t, ENABLED_SOFTIRQ, stack);
+  }
+
+  private softirqsOff(t: TaskState, ip: Frame): void {
+    t.bhCount += 2;
+    if (!t.softirqsEnabled) return;
+    t.softirqsEnabled = false;
+    t.softirqsOffEvent = { event: ++t.stamp, ip };
+  }
+
+  /** mirrors lockdep_softirqs_on(). */
+  private softirqsOn(t: TaskState, ip: Frame, stack: Frame[]): void {
+    t.bhCount = Math.max(0, t.bhCount - 2);
+    if (t.bhCount > 0 || t.softirqsEnabled || t.inSoftirq) return;
+    t.softirqsEnabled = true;
+    t.softirqsOnEvent = { event: ++t.stamp, ip };
+    if (t.hardirqsEnabled) this.markHeldLocks(t, ENABLED_SOFTIRQ, stack);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Release, downgrade, set_subclass
+
+  /** mirrors find_held_lock(): top first, then down within the top's irq segment. */
+  private findHeld(t: TaskState, inst: LockInstance): number {
+    const held = t.held;
+    let i = held.length - 1;
+    if (i < 0) return -1;
+    if (this.matchHeld(held[i]!, inst)) return i;
+    for (i--; i >= 0; i--) {
+      if (held[i + 1]!.irqContext !== held[i]!.irqContext) return -1;
+      if (this.matchHeld(held[i]!, inst)) return i;
+    }
+    return -1;
+  }
+
+  private badUnlock(t: TaskState, inst: LockInstance, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    this.report(
+      { ...this.base(t, 'bad-unlock', span, stack), kind: 'bad-unlock', mapName: inst.decl.name, ip },
+      `bad-unlock:${inst.decl.id}:${span.file}:${span.line}:${span.col}`,
+    );
+  }
+
+  /** mirrors __lock_release(): truncate at the entry and re-acquire everything above it. */
+  private release(t: TaskState, ref: LockRef, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    const inst = this.instance(ref);
+    const i = this.findHeld(t, inst);
+    if (i < 0) return this.badUnlock(t, inst, ip, stack, span);
+    const h = t.held[i]!;
+    if (h.references) {
+      h.references--;
+      if (h.references) return;
+    }
+    const above = t.held.splice(i);
+    t.chain = h.prevChain;
+    this.reacquire(t, above.slice(1), stack, span);
+  }
+
+  /** mirrors reacquire_held_locks(): new chains (and edges) may appear, traced at the release site. */
+  private reacquire(t: TaskState, entries: HeldLock[], stack: Frame[], span: SourceSpan): void {
+    for (const e of entries) {
+      this.lockAcquire(t, {
+        decl: e.cls.decl,
+        subclass: e.cls.subclass,
+        inst: e.inst,
+        read: e.read,
+        trylock: e.trylock,
+        check: e.check,
+        nest: e.nest,
+        ip: e.ip,
+        hardirqsOff: e.hardirqsOff,
+        references: e.references,
+        stack,
+        span,
+      });
+      if (this.off) return;
+    }
+  }
+
+  /** mirrors lock_downgrade(): the entry becomes a reader (read = 1) with the downgrade site as ip. */
+  private downgrade(t: TaskState, ref: LockRef, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    const inst = this.instance(ref);
+    const i = this.findHeld(t, inst);
+    if (i < 0) return this.badUnlock(t, inst, ip, stack, span);
+    const h = t.held[i]!;
+    const above = t.held.splice(i);
+    t.chain = h.prevChain;
+    if (h.read) {
+      this.report(
+        { ...this.base(t, 'misuse', span, stack), kind: 'misuse', condition: 'hlock->read', message: 'downgrading a read lock' },
+        `misuse:downgrade:${span.line}:${span.col}`,
+      );
+    }
+    this.reacquire(t, [{ ...h, read: 1, ip }, ...above.slice(1)], stack, span);
+  }
+
+  /** mirrors lock_set_subclass(): the entry is re-registered under class `name/N`. */
+  private setSubclass(t: TaskState, ref: LockRef, subclass: number, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    const inst = this.instance(ref);
+    const i = this.findHeld(t, inst);
+    if (i < 0) return this.badUnlock(t, inst, ip, stack, span);
+    const h = t.held[i]!;
+    const cls = this.registerClass(h.cls.decl, subclass, t, span, stack);
+    if (!cls) return;
+    const above = t.held.splice(i);
+    t.chain = h.prevChain;
+    this.reacquire(t, [{ ...h, cls }, ...above.slice(1)], stack, span);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // free, return to user space, end of task
+
+  /** mirrors debug_check_no_locks_freed(): the freed page holds a held lock. */
+  private free(t: TaskState, ref: LockRef, stack: Frame[], span: SourceSpan): void {
+    const inst = this.instance(ref);
+    const h = t.held.find((x) => x.inst === inst);
+    if (!h) return;
+    const start = BigInt(`0x${inst.addr}`);
+    this.report(
+      {
+        ...this.base(t, 'held-lock-freed', span, stack),
+        kind: 'held-lock-freed',
+        from: inst.addr,
+        to: (start + 0xfffn).toString(16).padStart(16, '0'),
+        lock: heldDesc(h),
+      },
+      `freed:${h.cls.idx}:${span.line}:${span.col}`,
+    );
+  }
+
+  /** mirrors lockdep_sys_exit(). */
+  private sysExit(t: TaskState, stack: Frame[], span: SourceSpan): void {
+    if (!t.held.length) return;
+    this.report({ ...this.base(t, 'lock-held-user', span, stack), kind: 'lock-held-user' }, `user:${t.label}:${span.line}:${span.col}`);
+  }
+
+  /** Snapshot helper for other modules. */
+  describeClass(c: LockClass) {
+    return classDesc(c);
+  }
+}
+
+/** mirrors check_redundant() (5.1): is `next` already reachable from `prev`? */
+function checkRedundant(ld: Lockdep, prev: LockClass, next: LockClass): boolean {
+  return bfsDiscover(ld.graph, rootEntry(prev, false), 'forwards', (e) => e.cls === next) !== null;
+}
