@@ -1,0 +1,13 @@
+/**
+ * lockdep-sim as a library: parse a scenario, replay it through the lockdep model, render reports.
+ * Pure functions only; the CLI (src/cli) does the I/O.
+ */
+export * from './model/index.js';
+export { LockdepSimError, formatIssue, type Issue, type IssueCode } from './diag/error.js';
+export { parseScenario } from './scenario/parse.js';
+export { parseCaseScript } from './importers/script.js';
+export { parseInput, detectFormat, INPUT_FORMATS, type InputFormat } from './input.js';
+export { replay, profileFor, type ReplayOptions } from './validator/replay.js';
+export type { Limits } from './validator/lockdep.js';
+export { renderFinding, renderFindings, type TextContext } from './reporters/text/index.js';
+export { renderProcLockdep } from './reporters/proc.js';
