@@ -1,0 +1,296 @@
+/**
+ * Text reporter behaviour beyond the oracle captures: report kinds the oracle never produced
+ * (lock held at user return, DEBUG_LOCKS_WARN_ON, other limits), older output eras, overrides.
+ */
+import { describe, expect, it } from 'vitest';
+import type {
+  CircularFinding,
+  Finding,
+  IrqInversionFinding,
+  LimitFinding,
+  LockHeldUserFinding,
+  MisuseFinding,
+  RecursiveFinding,
+} from '../../src/model/findings.js';
+import { fnv1a32, hashedPointer, renderFinding, renderFindings } from '../../src/reporters/text/index.js';
+import { base, cls, fr, frames, lock, oracleContext } from '../fixtures/text/finding-builder.js';
+
+const STACK = frames(`
+  do_thing+0x10/0x80 [mymod]
+  kthread+0xb3/0xbb
+  ret_from_fork+0x1f/0x30
+`);
+const task = { comm: 'worker', pid: 77, cpu: 2 };
+const A = lock('ffff888000a00000', 'A', '+.+.', { at: 'do_thing+0x8/0x80 [mymod]' });
+const B = lock('ffff888000a01000', 'B', '+.+.', { at: 'do_thing+0x8/0x80 [mymod]' });
+
+function abba(): CircularFinding {
+  return {
+    ...base(task, STACK, { held: [B] }),
+    kind: 'circular',
+    next: A,
+    prev: B,
+    chain: [
+      { cls: B.cls, trace: STACK, current: false },
+      { cls: A.cls, trace: STACK, current: true },
+    ],
+    scenario: { source: 'A', parent: 'A', target: 'B' },
+  };
+}
+
+describe('lock held when returning to user space', () => {
+  it('prints the held locks and no stack backtrace', () => {
+    const f: LockHeldUserFinding = { ...base(task, STACK, { held: [A, B] }), kind: 'lock-held-user' };
+    expect(renderFinding(f, oracleContext())).toMatchInlineSnapshot(`
+      "
+      ================================================
+      WARNING: lock held when returning to user space!
+      6.1.192 #2 Tainted: G           O      
+      ------------------------------------------------
+      worker/77 is leaving the kernel with locks still held!
+      2 locks held by worker/77:
+       #0: ffff888000a00000 (A){+.+.}-{3:3}, at: do_thing+0x8/0x80 [mymod]
+       #1: ffff888000a01000 (B){+.+.}-{3:3}, at: do_thing+0x8/0x80 [mymod]
+      "
+    `);
+  });
+});
+
+describe('DEBUG_LOCKS_WARN_ON misuse', () => {
+  it('prints a WARN splat with the condition, the WARN site and the caller stack', () => {
+    const f: MisuseFinding = {
+      ...base(task, STACK),
+      kind: 'misuse',
+      condition: 'depth <= 0',
+      message: 'release with an empty held-lock stack',
+    };
+    expect(renderFinding(f, oracleContext())).toMatchInlineSnapshot(`
+      "------------[ cut here ]------------
+      DEBUG_LOCKS_WARN_ON(depth <= 0)
+      WARNING: CPU: 2 PID: 77 at lock_acquire+0x109/0x22f
+      Modules linked in: mymod
+      CPU: 2 PID: 77 Comm: worker Tainted: G           O       6.1.192 #2 
+      RIP: 0010:lock_acquire+0x109/0x22f
+      Call Trace:
+       <TASK>
+       do_thing+0x10/0x80 [mymod]
+       kthread+0xb3/0xbb
+       ret_from_fork+0x1f/0x30
+       </TASK>
+      ---[ end trace 0000000000000000 ]---
+      "
+    `);
+  });
+
+  it('takes the WARN site from the misuse kernel frames', () => {
+    const f: MisuseFinding = { ...base(task, STACK), kind: 'misuse', condition: '1', message: '' };
+    const out = renderFinding(
+      f,
+      oracleContext('6.1.192 #2', { kernelFrames: { misuse: frames('lock_release+0x107/0x25d') } }),
+    );
+    expect(out).toContain('\nWARNING: CPU: 2 PID: 77 at lock_release+0x107/0x25d\n');
+    expect(out).toContain('\nRIP: 0010:lock_release+0x107/0x25d\n');
+  });
+});
+
+describe('limits', () => {
+  function limit(name: string, value: number): LimitFinding {
+    return { ...base(task, STACK, { held: [A] }), kind: 'limit', limit: name, value };
+  }
+
+  it('prints print_lockdep_off() then dump_stack(), without rulers or held locks', () => {
+    expect(renderFinding(limit('MAX_LOCKDEP_KEYS', 8192), oracleContext())).toMatchInlineSnapshot(`
+      "BUG: MAX_LOCKDEP_KEYS too low!
+      turning off the locking correctness validator.
+      Please attach the output of /proc/lock_stat to the bug report
+      CPU: 2 PID: 77 Comm: worker Tainted: G           O       6.1.192 #2 
+      Call Trace:
+       <TASK>
+       dump_stack_lvl+0x6a/0x9b
+       __lock_acquire+0x11d6/0x120f
+       lock_acquire+0x109/0x22f
+       do_thing+0x10/0x80 [mymod]
+       kthread+0xb3/0xbb
+       ret_from_fork+0x1f/0x30
+       </TASK>
+      "
+    `);
+  });
+
+  it('omits the lock_stat line without CONFIG_LOCK_STAT', () => {
+    const ctx = oracleContext();
+    ctx.profile.config.lockStat = false;
+    const out = renderFinding(limit('MAX_LOCKDEP_ENTRIES', 32768), ctx);
+    expect(out.startsWith('BUG: MAX_LOCKDEP_ENTRIES too low!\nturning off the locking correctness validator.\nCPU: 2 ')).toBe(
+      true,
+    );
+  });
+
+  it('prints the invalid-subclass message for MAX_LOCKDEP_SUBCLASSES', () => {
+    const out = renderFinding({ ...limit('MAX_LOCKDEP_SUBCLASSES', 8), depth: 9 }, oracleContext());
+    expect(out.split('\n').slice(0, 3)).toEqual([
+      'BUG: looking up invalid subclass: 9',
+      'turning off the locking correctness validator.',
+      'CPU: 2 PID: 77 Comm: worker Tainted: G           O       6.1.192 #2 ',
+    ]);
+  });
+
+  it('uses a limit:<NAME> override before the generic limit frames', () => {
+    const ctx = oracleContext('6.1.192 #2', {
+      kernelFrames: { 'limit:MAX_STACK_TRACE_ENTRIES': frames('save_trace+0x1/0x2') },
+    });
+    const out = renderFinding(limit('MAX_STACK_TRACE_ENTRIES', 524288), ctx);
+    expect(out).toContain(' <TASK>\n save_trace+0x1/0x2\n do_thing+0x10/0x80 [mymod]\n');
+  });
+});
+
+describe('output eras', () => {
+  const ipOf = (frame: string) =>
+    `ffffffffa0${(fnv1a32(frame) & 0xffffff).toString(16).padStart(6, '0')}`;
+
+  it('prints pre-4.14 bracketed titles, title-long rulers, no instance and raw ips (4.9)', () => {
+    const out = renderFinding(abba(), oracleContext('4.9.65-gea83e4a #95', { taint: 'Not tainted' })).split('\n');
+    const ip = ipOf('do_thing+0x8/0x80 [mymod]');
+    expect(out.slice(0, 7)).toEqual([
+      '',
+      '=======================================================',
+      '[ INFO: possible circular locking dependency detected ]',
+      '4.9.65-gea83e4a #95 Not tainted',
+      '-------------------------------------------------------',
+      'worker/77 is trying to acquire lock:',
+      ` (A){+.+.}, at: [<${ip}>] do_thing+0x8/0x80 [mymod]`,
+    ]);
+    expect(out).toContain(` #0:  (B){+.+.}, at: [<${ip}>] do_thing+0x8/0x80 [mymod]`);
+    expect(out).not.toContain(' <TASK>');
+  });
+
+  it('prints %p-hashed ips in lock lines on 4.15 … 4.16', () => {
+    const out = renderFinding(abba(), oracleContext('4.15.0+ #221', { taint: 'Not tainted' })).split('\n');
+    expect(out[2]).toBe('WARNING: possible circular locking dependency detected');
+    expect(out[6]).toBe(` (A){+.+.}, at: [<${hashedPointer(ipOf('do_thing+0x8/0x80 [mymod]'))}>] do_thing+0x8/0x80 [mymod]`);
+  });
+
+  it('hashes instances deterministically on 4.17 … 5.2 and keeps already-hashed ones', () => {
+    const ctx = oracleContext('5.1.0 #1', { taint: 'Not tainted' });
+    const f = abba();
+    f.prev = { ...f.prev, instance: '000000002aa52a9f' };
+    const out = renderFinding(f, ctx);
+    const hashed = hashedPointer('ffff888000a00000');
+    expect(hashed).toMatch(/^00000000[0-9a-f]{8}$/);
+    expect(hashed).toBe(`00000000${fnv1a32('ffff888000a00000').toString(16).padStart(8, '0')}`);
+    expect(out).toContain(`\n${hashed} (A){+.+.}, at: do_thing+0x8/0x80 [mymod]\n`);
+    expect(out).toContain('\n000000002aa52a9f (B){+.+.}, at: do_thing+0x8/0x80 [mymod]\n');
+    // 5.1: `#0` starts at lock_acquire, the report path is the seed's.
+    expect(out).toContain('\n-> #0 (A){+.+.}:\n       lock_acquire+0x9e/0x180\n       do_thing+0x10/0x80 [mymod]\n');
+    expect(out).toContain('\nCall Trace:\n dump_stack+0x85/0xc0\n print_circular_bug.isra.41.cold.60+0x15c/0x195\n');
+  });
+
+  it('prints lock( for reader prev/next before the rlock( change (6.0)', () => {
+    const f = abba();
+    f.prev = { ...f.prev, read: 1 };
+    f.next = { ...f.next, read: 1 };
+    const out = renderFinding(f, oracleContext('6.0.0 #1'));
+    expect(out).toContain('\n  lock(B);\n');
+    expect(out).toContain('\n  lock(A);\n');
+    expect(out).not.toContain('rlock(');
+    expect(renderFinding(f, oracleContext('6.4.0 #1'))).toContain('\n  rlock(B);\n');
+  });
+
+  it('prints {4:4} wait types as given and outer-if-nonzero for rcu-like classes', () => {
+    const f = abba();
+    f.next = { ...f.next, cls: cls('rcu_read_lock', '....', '1:3') };
+    f.next.cls.wait = { outer: 1, inner: 3 };
+    expect(renderFinding(f, oracleContext('6.13.0 #1'))).toContain('\nffff888000a00000 (rcu_read_lock){....}-{1:3}, at: ');
+  });
+});
+
+describe('kernel frame overrides', () => {
+  it('replaces the #0 prefix and derives the usage prefix from it', () => {
+    const ctx = oracleContext('6.1.192 #2', {
+      kernelFrames: { lock_acquire: frames('__lock_acquire+0x1/0x2\nlock_acquire+0x3/0x4') },
+    });
+    const out = renderFinding(abba(), ctx);
+    expect(out).toContain('\n-> #0 (A){+.+.}-{3:3}:\n       __lock_acquire+0x1/0x2\n       lock_acquire+0x3/0x4\n');
+  });
+
+  it('replaces the report-path frames of a kind', () => {
+    const ctx = oracleContext('6.1.192 #2', { kernelFrames: { recursive: frames('dump_stack+0x1/0x2') } });
+    const f: RecursiveFinding = { ...base(task, STACK, { held: [A] }), kind: 'recursive', next: A, prev: A };
+    expect(renderFinding(f, ctx)).toContain('\nCall Trace:\n <TASK>\n dump_stack+0x1/0x2\n do_thing+0x10/0x80 [mymod]\n');
+  });
+});
+
+describe('irq contexts and scenarios', () => {
+  it('keeps a softirq report without an interrupt entry frame in <TASK>', () => {
+    const f: RecursiveFinding = {
+      ...base(task, STACK, { held: [A], context: 'softirq' }),
+      kind: 'recursive',
+      next: A,
+      prev: A,
+    };
+    expect(renderFinding(f, oracleContext())).toContain('\nCall Trace:\n <TASK>\n dump_stack_lvl+0x6a/0x9b\n');
+  });
+
+  it('prints the backward inversion line and "Chain exists of:" when the middle lock is not the unsafe one', () => {
+    const f: IrqInversionFinding = {
+      ...base(task, STACK, { context: 'process' }),
+      kind: 'irq-inversion',
+      lock: lock('ffff888000a02000', 'U', '+.+.', { wait: '2:2' }),
+      forwards: false,
+      stateWord: 'SOFTIRQ',
+      other: cls('S', '..-.', '2:2'),
+      scenario: { safe: 'S', middle: 'M', unsafe: 'U' },
+      path: [],
+    };
+    const out = renderFinding(f, oracleContext()).split('\n');
+    const i = out.indexOf('other info that might help us debug this:');
+    expect(out.slice(i - 7, i + 5)).toEqual([
+      'but this lock was taken by another, SOFTIRQ-safe lock in the past:',
+      ' (S){..-.}-{2:2}',
+      '',
+      '',
+      'and interrupts could create inverse lock ordering between them.',
+      '',
+      '',
+      'other info that might help us debug this:',
+      'Chain exists of:',
+      '  S --> M --> U',
+      '',
+      ' Possible interrupt unsafe locking scenario:',
+    ]);
+    // ENABLED bit set in a task: mark_lock() call site of HARDIRQ-ON-W style bits.
+    expect(out).toContain(' __lock_acquire+0x5c7/0x120f');
+  });
+});
+
+describe('every kind', () => {
+  const all: Finding[] = [
+    abba(),
+    { ...base(task, STACK, { held: [A] }), kind: 'recursive', next: A, prev: A },
+    { ...base(task, STACK), kind: 'bad-unlock', mapName: 'A', ip: fr('do_thing+0x20/0x80 [mymod]') },
+    { ...base(task, STACK, { held: [A] }), kind: 'wait-context', next: B, contextWait: 4 },
+    { ...base(task, STACK, { held: [A] }), kind: 'held-lock-freed', from: 'ffff888000a00000', to: 'ffff888000a00fff', lock: A },
+    { ...base(task, STACK, { held: [A] }), kind: 'lock-held-user' },
+    { ...base(task, STACK), kind: 'nested-not-taken', next: B, nestName: 'N' },
+  ];
+
+  it('starts each report with the empty record and ends it with a newline', () => {
+    for (const f of all) {
+      const out = renderFinding(f, oracleContext());
+      expect(out.startsWith('\n=')).toBe(true);
+      expect(out.endsWith('\n')).toBe(true);
+      expect(out.endsWith('\n\n')).toBe(false);
+    }
+  });
+
+  it('concatenates reports in order', () => {
+    const ctx = oracleContext();
+    expect(renderFindings(all, ctx)).toBe(all.map((f) => renderFinding(f, ctx)).join(''));
+  });
+
+  it('uses a deterministic made-up address for print_ip_sym() without ipAddresses', () => {
+    const out = renderFinding(all[2]!, oracleContext());
+    expect(out).toMatch(/\n\[<ffffffffa0[0-9a-f]{6}>\] do_thing\+0x20\/0x80 \[mymod\]\n/);
+    expect(renderFinding(all[2]!, oracleContext())).toBe(out);
+  });
+});
