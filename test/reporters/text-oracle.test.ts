@@ -144,6 +144,49 @@ describe('circular (6.1.192)', () => {
   });
 });
 
+describe('circular, longer paths and irq traces (6.1.192)', () => {
+  it('renders a 12-edge path with 13 entries and two-digit held-lock indexes (case 058)', () => {
+    const addrs = [
+      'a66000', 'a68000', 'a67000', 'c3d000', 'c3e000', 'c3f000',
+      'c40000', 'c41000', 'c42000', 'c43000', 'c44000', 'c45000',
+    ];
+    const held = addrs.map((a, i) =>
+      lock(`ffff888000${a}`, `L${String(i + 1).padStart(2, '0')}`, '+.+.', { at: EXEC_AT }),
+    );
+    const X = lock('ffff888000a72000', 'X', '+.+.', { at: EXEC_AT });
+    const prev = held[11]!;
+    const f: CircularFinding = {
+      ...base({ comm: 'T1', pid: 40, cpu: 1 }, EXEC_STACK, { held }),
+      kind: 'circular',
+      next: X,
+      prev,
+      chain: [
+        ...[...held].reverse().map((h) => ({ cls: h.cls, trace: EXEC_STACK, current: false })),
+        { cls: X.cls, trace: EXEC_STACK, current: true },
+      ],
+      scenario: { source: 'X', parent: 'L11', target: 'L12' },
+    };
+    checkOracle(f, 'oracle-6.1-058-depth12-cycle-through-bottom.dmesg');
+  });
+
+  it('prints an edge trace saved in a hardirq as plain frames (case 078)', () => {
+    const A = lock('ffff888000a14000', 'A', '-...', { wait: '2:2', at: EXEC_AT });
+    const B = lock('ffff888000a2b000', 'B', '-...', { wait: '2:2', at: EXEC_AT });
+    const f: CircularFinding = {
+      ...base({ comm: 'T2', pid: 38, cpu: 1 }, EXEC_STACK, { held: [B] }),
+      kind: 'circular',
+      next: A,
+      prev: B,
+      chain: [
+        { cls: B.cls, trace: HARDIRQ_STACK, current: false },
+        { cls: A.cls, trace: EXEC_STACK, current: true },
+      ],
+      scenario: { source: 'A', parent: 'A', target: 'B' },
+    };
+    checkOracle(f, 'oracle-6.1-078-cycle-across-irq-contexts.dmesg');
+  });
+});
+
 describe('recursive (6.1.192)', () => {
   function aa(usage: string, read: 0 | 1): RecursiveFinding {
     const A = lock('ffffc90000015050', 'A', usage, { read });
