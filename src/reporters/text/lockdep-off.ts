@@ -55,7 +55,7 @@ export function printDebugLocksWarn(env: Env, f: MisuseFinding): Lines {
     ...dumpStackInfo(env, f),
     `${S.RIP}${siteText}`,
     S.CALL_TRACE,
-    ...callTrace(env, { ...f, context: 'process' }, [...callers, ...f.stack]),
+    ...callTrace(env, f, [...callers, ...f.stack]),
     S.END_TRACE,
   ];
 }
