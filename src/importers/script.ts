@@ -125,8 +125,8 @@ interface ModuleFrames {
   setsubIp: Frame;
   autoReleaseIp: Frame;
   autoReleaseCall: Frame;
-  /** rp_task_fn's call of kfree() (the page allocator's free path runs debug_check_no_locks_freed). */
-  free: Frame;
+  /** kfree() down to rp_task_fn: the callers of debug_check_no_locks_freed(), innermost first. */
+  free: Frame[];
   irqoffIp: Frame;
   irqonIp: Frame;
   bhoffIp: Frame;
@@ -174,7 +174,8 @@ const FRAMES_6_1: ModuleFrames = {
   setsubIp: m('rp_exec_lockop', 0x61, 0x186),
   autoReleaseIp: m('rp_release_all', 0x15, 0x5a),
   autoReleaseCall: m('rp_release_all', 0x50, 0x5a),
-  free: m('rp_task_fn', 0xc7, 0x5c0),
+  // SLOB hands the page-sized object to the page allocator.
+  free: [f('free_unref_page_prepare', 0x176, 0x1d1), f('free_unref_page', 0x49, 0x120), m('rp_task_fn', 0xc7, 0x5c0)],
   irqoffIp: m('rp_task_fn', 0xf4, 0x5c0),
   irqonIp: m('rp_task_fn', 0xfe, 0x5c0),
   bhoffIp: m('rp_task_fn', 0x113, 0x5c0),
@@ -229,7 +230,7 @@ const FRAMES_6_12: ModuleFrames = {
   setsubIp: m('rp_exec_lockop', 0x61, 0x186), // est.
   autoReleaseIp: m('rp_release_all', 0x15, 0x5a), // est.
   autoReleaseCall: m('rp_release_all', 0x50, 0x5a), // est.
-  free: m('rp_task_fn', 0xba, 0x5b2),
+  free: [f('slab_free.isra.0', 0x22, 0x74), m('rp_task_fn', 0xba, 0x5b2)],
   irqoffIp: m('rp_task_fn', 0xe7, 0x5b2), // est.
   irqonIp: m('rp_task_fn', 0xf1, 0x5b2), // est.
   bhoffIp: m('rp_task_fn', 0x106, 0x5b2), // est.
@@ -587,7 +588,7 @@ function runTask(d: TaskDraft, fr: ModuleFrames, early: boolean, classNames: str
         lockop(op, 'process', held);
         break;
       case 'free':
-        steps.push({ op: 'free', span: op.span, stack: [fr.free, ...fr.tail], ref: op.ref });
+        steps.push({ op: 'free', span: op.span, stack: [...fr.free, ...fr.tail], ref: op.ref });
         break;
       case 'irqoff':
         irqsOff = true;
@@ -633,7 +634,8 @@ function runTask(d: TaskDraft, fr: ModuleFrames, early: boolean, classNames: str
     }
   }
 
-  // End of task: auto-release what the module still holds, then re-enable irqs and bh.
+  // End of task: auto-release what the module still holds, then re-enable irqs and bh. (No report of
+  // the task can show where that re-enable happened; the irqon/bhon ips stand in for it.)
   const endSpan = d.endSpan ?? ops[ops.length - 1]?.span ?? d.span;
   releaseAll(held, endSpan, [fr.taskReleaseAll, ...fr.tail], ['rp_task_fn', 'rp_release_all']);
   if (irqsOff) steps.push({ op: 'irqon', span: endSpan, stack: [fr.irqonIp, ...fr.tail], path: ['rp_task_fn'], ip: fr.irqonIp });
