@@ -1,6 +1,7 @@
 import type { Frame } from './frame.js';
 import type { WaitTypes } from './lock-kind.js';
 import type { SourceSpan } from './span.js';
+import type { TimelineEvent } from './timeline.js';
 
 /**
  * Findings are what lockdep would report, as plain data snapshots taken at the moment of the report
@@ -266,6 +267,8 @@ export interface Report {
   /** Classes in registration order. */
   classes: ClassSnapshot[];
   stats: ReplayStats;
+  /** Step-by-step record of what the validator did (only with ReplayOptions.timeline). */
+  timeline?: TimelineEvent[];
 }
 
 export interface ReplayStats {

@@ -4,6 +4,7 @@ import type { SourceSpan } from '../model/span.js';
 import { bfs, bfsDiscover, pathTo, rootEntry } from './dep-graph.js';
 import { chainEntry, classDesc, heldDesc } from './describe.js';
 import type { HeldLock } from './held-lock.js';
+import type { LockClass } from './lock-class.js';
 import type { Lockdep } from './lockdep.js';
 import type { TaskState } from './task-state.js';
 
@@ -25,9 +26,19 @@ export function cycleKey(idxs: number[]): string {
  */
 export function checkNoncircular(ld: Lockdep, t: TaskState, next: HeldLock, prev: HeldLock, span: SourceSpan, stack: Frame[]): boolean {
   const root = rootEntry(next.cls, next.read === 2);
+  const visited = ld.obs ? ([] as LockClass[]) : undefined;
   const target = ld.modern
-    ? bfs(ld.graph, root, 'forwards', true, (e) => e.cls === prev.cls && (prev.read === 0 || !e.onlyXr))
-    : bfsDiscover(ld.graph, root, 'forwards', (e) => e.cls === prev.cls);
+    ? bfs(ld.graph, root, 'forwards', true, (e) => e.cls === prev.cls && (prev.read === 0 || !e.onlyXr), undefined, visited)
+    : bfsDiscover(ld.graph, root, 'forwards', (e) => e.cls === prev.cls, visited);
+  if (visited) {
+    ld.obs!({
+      type: 'bfs',
+      purpose: 'circular',
+      root: next.cls.printedName,
+      visited: visited.map((c) => c.printedName),
+      ...(target ? { path: pathTo(target).map((e) => e.cls.printedName) } : {}),
+    });
+  }
   if (!target) return true;
   const base = ld.base(t, next.cls === prev.cls ? 'recursive' : 'circular', span, stack);
   if (next.cls === prev.cls) {

@@ -104,6 +104,7 @@ export function bfs(
   strong: boolean,
   match: (e: DepEntry) => boolean,
   skip?: (e: DepEntry) => boolean,
+  visited?: LockClass[],
 ): DepEntry | null {
   const gen = g.nextGen();
   const queue: DepEntry[] = [root];
@@ -113,6 +114,7 @@ export function bfs(
     // Step 1: visit each class once.
     if (lock.cls.visitGen === gen) continue;
     lock.cls.visitGen = gen;
+    visited?.push(lock.cls);
     // Step 2: is the path into this node strong?
     if (strong && lock.parent) {
       let dep = lock.dep;
@@ -138,9 +140,10 @@ export function bfs(
  * mirrors the 5.1 __bfs(): the root is tested first (and not marked), then every entry is tested
  * when it is discovered; classes are marked on discovery; there is no strong-path filter.
  */
-export function bfsDiscover(g: DepGraph, root: DepEntry, dir: Direction, match: (e: DepEntry) => boolean): DepEntry | null {
+export function bfsDiscover(g: DepGraph, root: DepEntry, dir: Direction, match: (e: DepEntry) => boolean, visited?: LockClass[]): DepEntry | null {
   const gen = g.nextGen();
   root.parent = null;
+  visited?.push(root.cls);
   if (match(root)) return root;
   const queue: DepEntry[] = [root];
   for (let qi = 0; qi < queue.length; qi++) {
@@ -151,6 +154,7 @@ export function bfsDiscover(g: DepGraph, root: DepEntry, dir: Direction, match: 
       if (e.cls.visitGen === gen) continue;
       e.cls.visitGen = gen;
       e.parent = lock;
+      visited?.push(e.cls);
       if (match(e)) return e;
       queue.push(e);
     }

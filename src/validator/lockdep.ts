@@ -1,11 +1,12 @@
 import type { Finding, FindingKind } from '../model/findings.js';
+import type { TimelineEvent } from '../model/timeline.js';
 import type { Frame } from '../model/frame.js';
 import type { KernelProfile } from '../model/kernel.js';
 import { kindIsUnchecked, waitTypeValues, waitTypesOf } from '../model/lock-kind.js';
-import type { AcquireStep, LockClassDecl, LockRef, Scenario, Step } from '../model/scenario.js';
+import type { AcquireStep, LockClassDecl, LockRef, Step } from '../model/scenario.js';
 import type { SourceSpan } from '../model/span.js';
 import { ChainCache, type ChainNode } from './chain-cache.js';
-import { DepGraph, bfsDiscover, calcDep, calcDepB, rootEntry } from './dep-graph.js';
+import { DepGraph, bfsDiscover, calcDep, calcDepB, depKinds, rootEntry } from './dep-graph.js';
 import { checkNoncircular } from './check-circular.js';
 import { checkIrqUsage, markLockIrq } from './check-irq.js';
 import { classDesc, heldDesc } from './describe.js';
@@ -20,6 +21,8 @@ import {
   USED_IN_HARDIRQ,
   USED_IN_SOFTIRQ,
   USED_READ,
+  USAGE_NAMES,
+  usageString,
 } from './usage.js';
 
 /** Capacity limits (reference §1.7); configurable so users can see when a config bump is needed. */
@@ -73,6 +76,8 @@ export class Lockdep {
   readonly findings: Finding[] = [];
   /** debug_locks == 0: the kernel would be silent from now on (only with stopAfterFirst). */
   off = false;
+  /** Timeline observer (teaching views); undefined on the fast path. */
+  obs: ((e: TimelineEvent) => void) | undefined;
   events = 0;
   private readonly classByKey = new Map<string, LockClass>();
   private readonly declIndex = new Map<string, number>();
@@ -82,11 +87,16 @@ export class Lockdep {
   private readonly waitValues;
   private limitReported = new Set<string>();
 
-  constructor(scenario: Scenario, profile: KernelProfile, opts: EngineOptions) {
+  constructor(classes: readonly LockClassDecl[], profile: KernelProfile, opts: EngineOptions) {
     this.profile = profile;
     this.opts = opts;
-    for (const d of scenario.classes) this.decls.set(d.id, d);
+    for (const d of classes) this.decls.set(d.id, d);
     this.waitValues = waitTypeValues(profile.config);
+  }
+
+  /** Declares a lock class after the start (streaming inputs discover classes as they go). */
+  declareClass(d: LockClassDecl): void {
+    if (!this.decls.has(d.id)) this.decls.set(d.id, d);
   }
 
   get modern(): boolean {
@@ -105,6 +115,7 @@ export class Lockdep {
     } else {
       this.dedupe.set(key, f);
       this.findings.push(f);
+      this.obs?.({ type: 'finding', index: this.findings.length - 1 });
     }
     if (this.opts.stopAfterFirst) this.off = true;
   }
@@ -187,6 +198,16 @@ export class Lockdep {
       this.trackWhileOff(t, s);
       return;
     }
+    if (this.obs) {
+      this.obs({ type: 'step', task: t.index, step: t.pc, span: s.span });
+      this.dispatch(t, s);
+      this.obs({ type: 'held', task: t.index, held: t.held.map(heldDesc) });
+      return;
+    }
+    this.dispatch(t, s);
+  }
+
+  private dispatch(t: TaskState, s: Step): void {
     switch (s.op) {
       case 'acquire':
         return this.acquireStep(t, s);
@@ -314,6 +335,13 @@ export class Lockdep {
     return 1;
   }
 
+  /** Class names of a chain key, bottom first (timeline only). */
+  private chainNames(node: ChainNode): string[] {
+    const out: string[] = [];
+    for (let n: ChainNode | null = node; n && n.parent; n = n.parent) out.push(this.classes[(n.id & 0x1fff) - 1]?.printedName ?? '?');
+    return out.reverse();
+  }
+
   /** __lock_is_held(): any held entry (every irq segment) for this map. */
   private isHeld(t: TaskState, inst: LockInstance): boolean {
     for (const h of t.held) if (this.matchHeld(h, inst)) return true;
@@ -333,7 +361,9 @@ export class Lockdep {
   /** mirrors validate_chain(): trylocks and check=0 acquisitions are never validated. */
   private validateChain(t: TaskState, next: HeldLock, chainHead: boolean, chain: ChainNode, a: AcquireArgs): void {
     if (next.trylock || !next.check) return;
-    if (this.chains.lookupAdd(chain)) return;
+    const hit = this.chains.lookupAdd(chain);
+    if (this.obs) this.obs({ type: 'chain', task: t.index, chain: this.chainNames(chain), hit });
+    if (hit) return;
     if (this.chains.chains > this.opts.limits.maxChains) {
       this.limit(t, 'MAX_LOCKDEP_CHAINS', this.opts.limits.maxChains, a.span, a.stack);
       if (this.off) return;
@@ -403,6 +433,7 @@ export class Lockdep {
         existing.fwd.dep |= calcDep(prev.read, next.read);
         existing.bwd.dep |= calcDepB(prev.read, next.read);
       }
+      this.obs?.({ type: 'dependency', from: prev.cls.printedName, to: next.cls.printedName, kinds: depKinds(existing.fwd.dep), added: false, span: a.span });
       return true;
     }
     // 5.1 always ran check_redundant(): no edge when next is already reachable from prev.
@@ -411,7 +442,8 @@ export class Lockdep {
       this.limit(t, 'MAX_LOCKDEP_ENTRIES', this.opts.limits.maxEntries, a.span, a.stack);
       if (this.off) return false;
     }
-    this.graph.add(prev.cls, next.cls, prev.read, next.read, distance, a.stack, a.span, t.label);
+    const d = this.graph.add(prev.cls, next.cls, prev.read, next.read, distance, a.stack, a.span, t.label);
+    this.obs?.({ type: 'dependency', from: prev.cls.printedName, to: next.cls.printedName, kinds: depKinds(d.fwd.dep), added: true, span: a.span });
     return true;
   }
 
@@ -469,6 +501,7 @@ export class Lockdep {
     if (c.usageMask & (1 << bit)) return true;
     c.usageMask |= 1 << bit;
     c.usageTraces[bit] = stack;
+    this.obs?.({ type: 'usage', cls: c.printedName, bit: USAGE_NAMES[bit]!, usage: usageString(c.usageMask) });
     if (bit < USED) return markLockIrq(this, t, h, bit, stack);
     return true;
   }

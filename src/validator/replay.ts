@@ -1,6 +1,8 @@
 import type { ClassSnapshot, DependencyDesc, Report } from '../model/findings.js';
-import { kernelProfile, parseKernelVersion, type KernelProfile } from '../model/kernel.js';
-import type { Scenario } from '../model/scenario.js';
+import { kernelProfile, parseKernelVersion, type KernelConfig, type KernelProfile } from '../model/kernel.js';
+import type { LockClassDecl, Scenario, Step, TaskDef } from '../model/scenario.js';
+import type { SourceSpan } from '../model/span.js';
+import type { TimelineEvent } from '../model/timeline.js';
 import { inputError } from '../diag/error.js';
 import { countDeps, depKinds } from './dep-graph.js';
 import { Lockdep, defaultLimits, type Limits } from './lockdep.js';
@@ -14,69 +16,119 @@ export interface ReplayOptions {
   stopAfterFirst?: boolean;
   /** Capacity limits (defaults: the kernel's). */
   limits?: Partial<Limits>;
+  /** Record a step-by-step timeline in Report.timeline (teaching views). */
+  timeline?: boolean;
 }
 
-/** The kernel profile a scenario runs under (scenario version unless overridden). */
-export function profileFor(scenario: Scenario, kernel?: string): KernelProfile {
-  const text = kernel ?? scenario.kernel;
-  const v = parseKernelVersion(text);
-  if (!v) throw inputError('usage', `not a kernel version: "${text}"`, scenario.span, 'write it as the kernel prints it, e.g. "6.1.192" or "5.1.0-rc7+ #13"');
-  if (kernel && !/#\S+/.test(kernel)) {
-    const own = parseKernelVersion(scenario.kernel);
+/** The kernel profile for a version string (a missing `#build` is taken from `fallback`). */
+export function profileOf(kernel: string, config: Partial<KernelConfig> = {}, span?: SourceSpan, fallback?: string): KernelProfile {
+  const v = parseKernelVersion(kernel);
+  if (!v) throw inputError('usage', `not a kernel version: "${kernel}"`, span, 'write it as the kernel prints it, e.g. "6.1.192" or "5.1.0-rc7+ #13"');
+  if (fallback && !/#\S+/.test(kernel)) {
+    const own = parseKernelVersion(fallback);
     if (own && own.release === v.release) v.build = own.build;
   }
-  return kernelProfile(v, scenario.config ?? {});
+  return kernelProfile(v, config);
 }
 
-/** Task order: the schedule's slices (repeated while they make progress), then the rest in order. */
-function runSchedule(ld: Lockdep, scenario: Scenario, tasks: TaskState[]): void {
-  const runSteps = (t: TaskState, n: number): number => {
+/** The kernel profile a scenario runs under (its own version unless overridden). */
+export function profileFor(scenario: Scenario, kernel?: string): KernelProfile {
+  return profileOf(kernel ?? scenario.kernel, scenario.config ?? {}, scenario.span, scenario.kernel);
+}
+
+/**
+ * An incremental replay: declare classes and tasks, feed steps one at a time (in any interleaving),
+ * then take the report. Streaming importers use it directly; replay() drives it from a Scenario.
+ */
+export class ReplaySession {
+  readonly engine: Lockdep;
+  private readonly tasks: TaskState[] = [];
+  private readonly timeline: TimelineEvent[] | undefined;
+  private readonly file: string;
+
+  constructor(file: string, profile: KernelProfile, classes: readonly LockClassDecl[] = [], opts: ReplayOptions = {}) {
+    this.file = file;
+    this.engine = new Lockdep(classes, profile, {
+      stopAfterFirst: opts.stopAfterFirst ?? false,
+      limits: { ...defaultLimits(profile), ...opts.limits },
+    });
+    if (opts.timeline) {
+      const tl: TimelineEvent[] = (this.timeline = []);
+      this.engine.obs = (e) => tl.push(e);
+    }
+  }
+
+  declareClass(d: LockClassDecl): void {
+    this.engine.declareClass(d);
+  }
+
+  /** Adds a task (its steps may be empty when they are fed with step()); returns its index. */
+  addTask(def: TaskDef): number {
+    this.tasks.push(new TaskState(def, this.engine.chains.root, this.tasks.length));
+    return this.tasks.length - 1;
+  }
+
+  /** Runs one step on a task (a step not from def.steps: streaming). */
+  step(task: number, s: Step): void {
+    const t = this.tasks[task]!;
+    this.engine.step(t, s);
+    t.pc++;
+  }
+
+  /** Runs up to n of the task's own steps; returns how many ran. */
+  runOwn(task: number, n: number): number {
+    const t = this.tasks[task]!;
     let ran = 0;
     while (ran < n && !t.done) {
-      ld.step(t, t.def.steps[t.pc]!);
+      this.engine.step(t, t.def.steps[t.pc]!);
       t.pc++;
       ran++;
     }
     return ran;
-  };
-  const slices = scenario.schedule ?? [];
-  let progress = slices.length > 0;
-  while (progress) {
-    progress = false;
-    for (const s of slices) {
-      const t = tasks[s.task];
-      if (t && runSteps(t, s.steps) > 0) progress = true;
-    }
   }
-  for (const t of tasks) runSteps(t, Infinity);
+
+  get taskCount(): number {
+    return this.tasks.length;
+  }
+
+  /** Held locks of a task right now (e.g. for importers that must balance a stream). */
+  heldCount(task: number): number {
+    return this.tasks[task]!.held.length;
+  }
+
+  finish(kernelLabel?: string): Report {
+    const r = buildReport(this.engine, this.file, kernelLabel ?? `${this.engine.profile.version.release} ${this.engine.profile.version.build}`);
+    if (this.timeline) r.timeline = this.timeline;
+    return r;
+  }
 }
 
 /** Replays a scenario through the lockdep model and returns every finding plus the final graph. */
 export function replay(scenario: Scenario, opts: ReplayOptions = {}): Report {
-  const profile = profileFor(scenario, opts.kernel);
-  const ld = new Lockdep(scenario, profile, {
-    stopAfterFirst: opts.stopAfterFirst ?? false,
-    limits: { ...defaultLimits(profile), ...opts.limits },
-  });
-  const tasks = scenario.tasks.map((d) => new TaskState(d, ld.chains.root));
-  runSchedule(ld, scenario, tasks);
-  return buildReport(ld, scenario, profile);
+  const session = new ReplaySession(scenario.file, profileFor(scenario, opts.kernel), scenario.classes, opts);
+  for (const d of scenario.tasks) session.addTask(d);
+  // The schedule's slices (repeated while they make progress), then the rest in task order.
+  const slices = scenario.schedule ?? [];
+  let progress = slices.length > 0;
+  while (progress) {
+    progress = false;
+    for (const s of slices) if (s.task < session.taskCount && session.runOwn(s.task, s.steps) > 0) progress = true;
+  }
+  for (let i = 0; i < session.taskCount; i++) session.runOwn(i, Infinity);
+  return session.finish();
 }
 
-function buildReport(ld: Lockdep, scenario: Scenario, profile: KernelProfile): Report {
+function buildReport(ld: Lockdep, file: string, kernel: string): Report {
   const strong = ld.modern;
-  const dependencies: DependencyDesc[] = ld.graph.all().map(({ fwd }) => {
-    const d: DependencyDesc = {
-      from: fwd.owner.printedName,
-      to: fwd.cls.printedName,
-      kinds: strong ? depKinds(fwd.dep) : ['EN'],
-      distance: fwd.distance,
-      trace: fwd.trace,
-      recordedAt: fwd.recordedAt,
-      recordedBy: fwd.recordedBy,
-    };
-    return d;
-  });
+  const dependencies: DependencyDesc[] = ld.graph.all().map(({ fwd }) => ({
+    from: fwd.owner.printedName,
+    to: fwd.cls.printedName,
+    kinds: strong ? depKinds(fwd.dep) : ['EN'],
+    distance: fwd.distance,
+    trace: fwd.trace,
+    recordedAt: fwd.recordedAt,
+    recordedBy: fwd.recordedBy,
+  }));
   const classes: ClassSnapshot[] = ld.classes.map((c) => ({
     name: c.printedName,
     key: c.key,
@@ -87,8 +139,8 @@ function buildReport(ld: Lockdep, scenario: Scenario, profile: KernelProfile): R
     after: c.after.filter((e) => e.distance === 1).map((e) => e.cls.printedName),
   }));
   return {
-    file: scenario.file,
-    kernel: `${profile.version.release} ${profile.version.build}`,
+    file,
+    kernel,
     findings: ld.findings,
     dependencies,
     classes,

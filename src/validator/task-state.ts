@@ -35,7 +35,11 @@ export class TaskState {
   softirqsOnEvent: IrqEvent;
   softirqsOffEvent: IrqEvent = { event: 0 };
 
-  constructor(def: TaskDef, root: ChainNode) {
+  /** Index of the task in the scenario. */
+  readonly index: number;
+
+  constructor(def: TaskDef, root: ChainNode, index = 0) {
+    this.index = index;
     this.def = def;
     this.desc = { comm: def.name, pid: def.pid, cpu: def.cpu };
     this.label = `${def.name}/${def.pid}`;
