@@ -1,0 +1,107 @@
+/**
+ * The vocabulary of the YAML scenario format: every key the parser accepts, in one place, so the
+ * parser, the JSON Schema (schema/scenario.schema.json) and the docs can be checked against each
+ * other by tests.
+ */
+import type { FindingKind } from '../model/findings.js';
+
+export const TOP_KEYS = [
+  'kernel',
+  'taint',
+  'hardware',
+  'config',
+  'kernel_frames',
+  'description',
+  'classes',
+  'functions',
+  'tasks',
+  'schedule',
+] as const;
+
+export const CONFIG_KEYS = ['debug_lockdep', 'lock_stat', 'prove_raw_lock_nesting'] as const;
+
+export const CLASS_KEYS = ['name', 'kind', 'version', 'novalidate', 'wait'] as const;
+export const WAIT_KEYS = ['outer', 'inner'] as const;
+
+export const FUNCTION_KEYS = ['size', 'module', 'params', 'steps'] as const;
+
+export const TASK_KEYS = ['name', 'pid', 'cpu', 'stack', 'steps'] as const;
+
+export const SLICE_KEYS = ['task', 'steps'] as const;
+
+/** Steps acting on one lock: the value is a lock reference (`X`, `X@N`, `$param`). */
+export const LOCK_OPS = [
+  'lock',
+  'read',
+  'recursive_read',
+  'trylock',
+  'read_trylock',
+  'unlock',
+  'downgrade',
+  'set_subclass',
+  'free',
+] as const;
+export type LockOp = (typeof LOCK_OPS)[number];
+
+/** The lock ops that are acquisitions (lock_acquire()). */
+export const ACQUIRE_OPS = ['lock', 'read', 'recursive_read', 'trylock', 'read_trylock'] as const satisfies readonly LockOp[];
+
+/** Every operation key; a step has exactly one of them. */
+export const STEP_OPS = [...LOCK_OPS, 'irq', 'bh', 'hardirq', 'softirq', 'return_to_user', 'call'] as const;
+export type StepOp = (typeof STEP_OPS)[number];
+
+/** Keys that modify an operation. */
+export const STEP_MODIFIERS = ['at', 'subclass', 'nest_lock', 'check', 'via', 'ip', 'args'] as const;
+export type StepModifier = (typeof STEP_MODIFIERS)[number];
+
+export const STEP_KEYS = [...STEP_OPS, ...STEP_MODIFIERS] as const;
+
+/** Which modifiers each operation accepts (`at` everywhere inside functions). */
+export function modifiersOf(op: StepOp): readonly StepModifier[] {
+  switch (op) {
+    case 'lock':
+    case 'read':
+    case 'recursive_read':
+    case 'trylock':
+    case 'read_trylock':
+      return ['at', 'subclass', 'nest_lock', 'check', 'via', 'ip'];
+    case 'set_subclass':
+      return ['at', 'subclass', 'via', 'ip'];
+    case 'unlock':
+    case 'downgrade':
+    case 'irq':
+    case 'bh':
+      return ['at', 'via', 'ip'];
+    case 'free':
+    case 'return_to_user':
+      return ['at', 'via'];
+    case 'hardirq':
+    case 'softirq':
+      return ['at'];
+    case 'call':
+      return ['at', 'args'];
+  }
+}
+
+/** `kernel_frames` keys: `lock_acquire` plus every finding kind. */
+export const FINDING_KINDS = [
+  'circular',
+  'recursive',
+  'bad-unlock',
+  'inconsistent',
+  'irq-inversion',
+  'irq-safe-unsafe',
+  'wait-context',
+  'held-lock-freed',
+  'lock-held-user',
+  'nested-not-taken',
+  'limit',
+  'misuse',
+] as const satisfies readonly FindingKind[];
+
+/** Compile-time check that FINDING_KINDS lists every FindingKind. */
+export type MissingFindingKinds = Exclude<FindingKind, (typeof FINDING_KINDS)[number]>;
+const allFindingKindsListed: MissingFindingKinds extends never ? true : false = true;
+void allFindingKindsListed;
+
+export const KERNEL_FRAME_KEYS = ['lock_acquire', ...FINDING_KINDS] as const;
