@@ -104,4 +104,13 @@ export type MissingFindingKinds = Exclude<FindingKind, (typeof FINDING_KINDS)[nu
 const allFindingKindsListed: MissingFindingKinds extends never ? true : false = true;
 void allFindingKindsListed;
 
-export const KERNEL_FRAME_KEYS = ['lock_acquire', ...FINDING_KINDS] as const;
+/**
+ * `kernel_frames` keys the text reporter reads (src/reporters/text/context.ts): `lock_acquire`
+ * (prefix of the `-> #0` entry), `usage` (prefix of usage traces), `mark_lock` (traces saved in
+ * mark_lock()), a finding kind (report-path frames before the stack), `nested-not-taken#2` (second
+ * dump of that report); plus `limit:<NAME>` for one limit message (see KERNEL_FRAME_LIMIT_RE).
+ */
+export const KERNEL_FRAME_KEYS = ['lock_acquire', 'usage', 'mark_lock', ...FINDING_KINDS, 'nested-not-taken#2'] as const;
+
+/** `limit:MAX_LOCK_DEPTH` and friends. */
+export const KERNEL_FRAME_LIMIT_RE = /^limit:[A-Z][A-Z0-9_]*$/;

@@ -19,6 +19,7 @@ import {
   CONFIG_KEYS,
   FUNCTION_KEYS,
   KERNEL_FRAME_KEYS,
+  KERNEL_FRAME_LIMIT_RE,
   SLICE_KEYS,
   TASK_KEYS,
   TOP_KEYS,
@@ -163,11 +164,18 @@ function readConfig(src: YamlSource, node: Node | null, span: SourceSpan): Parti
 
 function readKernelFrames(src: YamlSource, node: Node | null, span: SourceSpan): Record<string, Frame[]> {
   const map = asMap(src, node, '`kernel_frames`', span, 'e.g. `kernel_frames: { lock_acquire: [lock_acquire+0x9e/0x180] }`');
-  const f = new Fields(src, map, '`kernel_frames`', KERNEL_FRAME_KEYS, span);
   const out: Record<string, Frame[]> = {};
-  for (const k of f.keys()) {
-    const e = f.entry(k)!;
-    out[k] = readFrames(src, e.value, `\`kernel_frames.${k}\``, e.valueSpan);
+  for (const e of mapEntries(src, map, '`kernel_frames`', span)) {
+    if (!(KERNEL_FRAME_KEYS as readonly string[]).includes(e.key) && !KERNEL_FRAME_LIMIT_RE.test(e.key)) {
+      const guess = closest(e.key, KERNEL_FRAME_KEYS);
+      throw inputError(
+        'schema',
+        `unknown key \`${e.key}\` in \`kernel_frames\``,
+        e.keySpan,
+        `${guess ? `did you mean \`${guess}\`? ` : ''}keys: ${listNames(KERNEL_FRAME_KEYS, 30)}, or \`limit:<NAME>\` (e.g. \`limit:MAX_LOCK_DEPTH\`)`,
+      );
+    }
+    out[e.key] = readFrames(src, e.value, `\`kernel_frames.${e.key}\``, e.valueSpan);
   }
   return out;
 }
