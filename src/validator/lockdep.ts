@@ -79,6 +79,8 @@ export class Lockdep {
   /** Timeline observer (teaching views); undefined on the fast path. */
   obs: ((e: TimelineEvent) => void) | undefined;
   events = 0;
+  /** Class ids stored by cached chains (nr_chain_hlocks). */
+  chainHlocks = 0;
   private readonly classByKey = new Map<string, LockClass>();
   private readonly declIndex = new Map<string, number>();
   private readonly instances = new Map<string, LockInstance>();
@@ -335,6 +337,13 @@ export class Lockdep {
     return 1;
   }
 
+  /** Locks in the current irq segment including next (chain->depth). */
+  private segmentDepth(t: TaskState, next: HeldLock): number {
+    let n = 1;
+    for (let i = t.held.length - 1; i >= 0 && t.held[i]!.irqContext === next.irqContext; i--) n++;
+    return n;
+  }
+
   /** Class names of a chain key, bottom first (timeline only). */
   private chainNames(node: ChainNode): string[] {
     const out: string[] = [];
@@ -366,6 +375,12 @@ export class Lockdep {
     if (hit) return;
     if (this.chains.chains > this.opts.limits.maxChains) {
       this.limit(t, 'MAX_LOCKDEP_CHAINS', this.opts.limits.maxChains, a.span, a.stack);
+      if (this.off) return;
+    }
+    // add_chain_cache() stores the class ids of the chain's irq segment.
+    this.chainHlocks += this.segmentDepth(t, next);
+    if (this.chainHlocks > this.opts.limits.maxChainHlocks) {
+      this.limit(t, 'MAX_LOCKDEP_CHAIN_HLOCKS', this.opts.limits.maxChainHlocks, a.span, a.stack);
       if (this.off) return;
     }
     const r = this.checkDeadlock(t, next, a);

@@ -70,13 +70,15 @@ export const registerRun: RegisterCommand = (y, ctx) =>
         .option('max-lock-depth', { type: 'number', describe: 'MAX_LOCK_DEPTH (default 48)' })
         .option('max-classes', { type: 'number', describe: 'MAX_LOCKDEP_KEYS (default 8192; 8191 before 5.3)' })
         .option('max-entries', { type: 'number', describe: 'MAX_LOCKDEP_ENTRIES (default 32768)' })
-        .option('max-chains', { type: 'number', describe: 'MAX_LOCKDEP_CHAINS (default 65536)' }),
+        .option('max-chains', { type: 'number', describe: 'MAX_LOCKDEP_CHAINS (default 65536)' })
+        .option('max-chain-hlocks', { type: 'number', describe: 'MAX_LOCKDEP_CHAIN_HLOCKS (default 327680)' }),
     (args) => {
       const limits: Partial<Limits> = {};
       if (args['max-lock-depth'] !== undefined) limits.maxLockDepth = args['max-lock-depth'];
       if (args['max-classes'] !== undefined) limits.maxClasses = args['max-classes'];
       if (args['max-entries'] !== undefined) limits.maxEntries = args['max-entries'];
       if (args['max-chains'] !== undefined) limits.maxChains = args['max-chains'];
+      if (args['max-chain-hlocks'] !== undefined) limits.maxChainHlocks = args['max-chain-hlocks'];
       const a: RunArgs = { files: args.files as string[], format: args.format, stopAtFirst: args['stop-at-first'], proc: args.proc, limits };
       if (args.kernel !== undefined) a.kernel = args.kernel;
       if (args['input-format'] !== undefined) a.inputFormat = args['input-format'];
