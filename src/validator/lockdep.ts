@@ -620,8 +620,17 @@ export class Lockdep {
     }
   }
 
+  /** DEBUG_LOCKS_WARN_ON(!depth): re-setting the class of a held lock while holding none (a WARN, not a report). */
+  private noLocksHeld(t: TaskState, fn: string, stack: Frame[], span: SourceSpan): void {
+    this.report(
+      { ...this.base(t, 'misuse', span, stack), kind: 'misuse', condition: '!depth', message: `${fn}() called with no lock held` },
+      `misuse:${fn}:${span.file}:${span.line}:${span.col}`,
+    );
+  }
+
   /** mirrors lock_downgrade(): the entry becomes a reader (read = 1) with the downgrade site as ip. */
   private downgrade(t: TaskState, ref: LockRef, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    if (!t.held.length) return this.noLocksHeld(t, 'lock_downgrade', stack, span);
     const inst = this.instance(ref);
     const i = this.findHeld(t, inst);
     if (i < 0) return this.badUnlock(t, inst, ip, stack, span);
@@ -639,6 +648,7 @@ export class Lockdep {
 
   /** mirrors lock_set_subclass(): the entry is re-registered under class `name/N`. */
   private setSubclass(t: TaskState, ref: LockRef, subclass: number, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    if (!t.held.length) return this.noLocksHeld(t, 'lock_set_class', stack, span);
     const inst = this.instance(ref);
     const i = this.findHeld(t, inst);
     if (i < 0) return this.badUnlock(t, inst, ip, stack, span);
