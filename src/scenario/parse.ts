@@ -207,7 +207,7 @@ function readClasses(src: YamlSource, node: Node | null, span: SourceSpan): Lock
     if (kind) decl.kind = readKind(src, kind.value, kind.valueSpan);
     const version = f.int('version', 'the pinned `#N` name version, e.g. `version: 424` prints `kn->count#424`');
     if (version) {
-      if (version.value < 1) throw inputError('schema', '`version` starts at 1 (printed as `#N` when > 1)', version.span);
+      if (version.value < 1) throw inputError('schema', '`version` starts at 1', version.span, 'the name version is printed as `name#N` when N > 1; leave it out for `name`');
       decl.version = version.value;
     }
     const nv = f.bool('novalidate');
@@ -240,7 +240,7 @@ function readFunctions(src: YamlSource, node: Node | null, span: SourceSpan): Fu
     const f = new Fields(src, asMap(src, e.value, `function \`${e.key}\``, e.valueSpan, '`{ size: 0x1c0, steps: [...] }`'), `function \`${e.key}\``, FUNCTION_KEYS, e.valueSpan);
     f.required('size', 'the function size %pS prints after the slash, e.g. `size: 0x1c0` for `vfs_write+0xba/0x1c0`');
     const size = f.int('size')!;
-    if (size.value === 0) throw inputError('schema', '`size` must be positive', size.span);
+    if (size.value === 0) throw inputError('schema', '`size` must be positive', size.span, 'the size %pS prints after the slash, e.g. `0x1c0` for `vfs_write+0xba/0x1c0`');
     const fn: FunctionDef = { name: e.key, size: size.value, params: [], steps: [], span: e.keySpan };
     const mod = f.string('module', 'the module name printed in brackets, e.g. `module: kmem`');
     if (mod) {
@@ -263,7 +263,7 @@ function readParams(src: YamlSource, node: Node | null, span: SourceSpan, fn: st
     const text = asString(src, item, `a parameter of \`${fn}\``, pspan);
     const m = PARAM_RE.exec(text.trim());
     if (!m) throw inputError('schema', `parameter name \`${text}\` is not an identifier`, pspan, 'write `name`, or `name?` for an optional parameter (steps refer to it as `$name`)');
-    if (out.some((p) => p.name === m[1])) throw inputError('schema', `parameter \`${m[1]}\` is declared twice`, pspan);
+    if (out.some((p) => p.name === m[1])) throw inputError('schema', `parameter \`${m[1]}\` is declared twice`, pspan, 'give each parameter a distinct name');
     out.push({ name: m[1]!, optional: m[2] === '?', span: pspan });
   }
   return out;
@@ -292,7 +292,7 @@ function readSchedule(src: YamlSource, node: Node | null, span: SourceSpan, task
     const te = f.required('task', 'the task name (or its 0-based index in `tasks:`)');
     f.required('steps', 'how many (expanded) steps of the task to run in this slice');
     const steps = f.int('steps')!;
-    if (steps.value === 0) throw inputError('schema', '`steps` of a slice must be at least 1', steps.span);
+    if (steps.value === 0) throw inputError('schema', '`steps` of a slice must be at least 1', steps.span, 'a slice runs this many (expanded) steps of the task before the next slice');
     return { task: taskIndex(src, te.value, te.valueSpan, tasks), steps: steps.value, span: sspan };
   });
 }

@@ -151,6 +151,7 @@ function readArg(src: YamlSource, node: Node | null, fallback: SourceSpan): RawA
     'schema',
     `an argument must be a lock reference, a function name, \`~\` or \`{call: f, args: {...}}\`, got ${describe(node)}`,
     span,
+    'e.g. `dev: dev_mutex@2`, `store: state_store`, `remove: ~` or `store: { call: unbind_store, args: { dev: dev_mutex } }`',
   );
 }
 
@@ -229,6 +230,6 @@ export function readStep(src: YamlSource, node0: Node | null, fallback: SourceSp
     }
     default:
       // LOCK_OPS were handled above; this is unreachable, but keep the error a LockdepSimError.
-      throw inputError('internal', `unhandled step operation \`${op}\``, span);
+      throw inputError('internal', `unhandled step operation \`${op}\``, span, 'please report this with the scenario file');
   }
 }

@@ -63,12 +63,12 @@ export function wrongType(src: YamlSource, node: Node | null, what: string, expe
 }
 
 export function asMap(src: YamlSource, node: Node | null, what: string, fallback: SourceSpan, hint?: string): YAMLMap {
-  if (!isMap(node)) wrongType(src, node, what, 'a mapping', fallback, hint);
+  if (!isMap(node)) wrongType(src, node, what, 'a mapping', fallback, hint ?? 'a mapping is `key: value` lines or `{ key: value }`');
   return node;
 }
 
 export function asSeq(src: YamlSource, node: Node | null, what: string, fallback: SourceSpan, hint?: string): YAMLSeq {
-  if (!isSeq(node)) wrongType(src, node, what, 'a list', fallback, hint);
+  if (!isSeq(node)) wrongType(src, node, what, 'a list', fallback, hint ?? 'a list is `- item` lines or `[a, b]`');
   return node;
 }
 
@@ -78,7 +78,7 @@ export function seqItems(src: YamlSource, seq: YAMLSeq): (Node | null)[] {
 }
 
 export function asString(src: YamlSource, node: Node | null, what: string, fallback: SourceSpan, hint?: string): string {
-  if (!isScalar(node) || typeof node.value !== 'string') wrongType(src, node, what, 'a string', fallback, hint);
+  if (!isScalar(node) || typeof node.value !== 'string') wrongType(src, node, what, 'a string', fallback, hint ?? 'quote values that YAML would read as numbers, booleans or null, e.g. "6.1"');
   return node.value as string;
 }
 
@@ -92,11 +92,11 @@ export function asInt(src: YamlSource, node: Node | null, what: string, fallback
     if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
     if (typeof v === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(v.trim())) return Number(v.trim());
   }
-  return wrongType(src, node, what, 'a non-negative integer (decimal or 0x hex)', fallback, hint);
+  return wrongType(src, node, what, 'a non-negative integer (decimal or 0x hex)', fallback, hint ?? 'write a number, e.g. `12` or `0x1c0`');
 }
 
 export function asBool(src: YamlSource, node: Node | null, what: string, fallback: SourceSpan, hint?: string): boolean {
-  if (!isScalar(node) || typeof node.value !== 'boolean') wrongType(src, node, what, '`true` or `false`', fallback, hint);
+  if (!isScalar(node) || typeof node.value !== 'boolean') wrongType(src, node, what, '`true` or `false`', fallback, hint ?? 'write `true` or `false` (unquoted)');
   return node.value as boolean;
 }
 
@@ -120,7 +120,7 @@ export function mapEntries(src: YamlSource, map: YAMLMap, what: string, fallback
     const keyNode = deref(src, pair.key);
     const keySpan = spanOf(src, keyNode, spanOf(src, map, fallback));
     if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
-      throw inputError('schema', `keys of ${what} must be plain names, got ${describe(keyNode)}`, keySpan);
+      throw inputError('schema', `keys of ${what} must be plain names, got ${describe(keyNode)}`, keySpan, 'write keys as plain words: `name: value`');
     }
     const value = deref(src, pair.value);
     out.push({ key: String((keyNode as Scalar).value), keySpan, value, valueSpan: spanOf(src, value, keySpan) });
