@@ -22,7 +22,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `name`, or undefined when none is within a typo's reach
- * (at most a third of the longer word, and at least 1 edit always allowed; case is ignored).
+ * (at most a third of the longer word, at least 1 edit, never the whole word; case is ignored).
  */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
@@ -37,7 +37,8 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   }
   if (best === undefined) return undefined;
   const limit = Math.max(1, Math.floor(Math.max(name.length, best.length) / 3));
-  return bestDist <= limit ? best : undefined;
+  // Replacing every character is not a typo (`B` is not "almost `A`").
+  return bestDist <= limit && bestDist < Math.min(name.length, best.length) ? best : undefined;
 }
 
 /** `a`, `b` and `c` (backquoted, at most `max` names, then `…`). */

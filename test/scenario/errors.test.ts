@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatIssue, LockdepSimError, type Issue } from '../../src/diag/error.js';
+import { closest } from '../../src/scenario/closest.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 
 function issueOf(text: string): Issue {
@@ -419,5 +420,14 @@ describe('input errors', () => {
     for (const text of inputs) {
       expect(() => parseScenario(text, 'x.yaml'), text).toThrow(LockdepSimError);
     }
+  });
+});
+
+describe('suggestions', () => {
+  it('suggests typos but not unrelated short names', () => {
+    expect(closest('dve', ['dev', 'cpu'])).toBe('dev');
+    expect(closest('spinlok', ['spinlock', 'mutex'])).toBe('spinlock');
+    expect(closest('B', ['A'])).toBeUndefined();
+    expect(closest('completely_else', ['dev_lock'])).toBeUndefined();
   });
 });
