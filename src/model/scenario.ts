@@ -13,6 +13,8 @@ export interface Scenario {
   file: string;
   /** Version string printed in report headers, e.g. `5.1.0-rc7+ #13`. */
   kernel: string;
+  /** Free text describing the scenario. */
+  description?: string;
   /** Kernel build options (defaults: all off, raw-lock nesting per version). */
   config?: Partial<KernelConfig>;
   /** `print_tainted()` text, e.g. `Not tainted` or `Tainted: G           O     `. Default `Not tainted`. */
@@ -60,6 +62,8 @@ export interface TaskDef {
   pid: number;
   cpu: number;
   steps: Step[];
+  /** How many times the task runs its steps (explorer; the validator replays them this often). Default 1. */
+  repeat?: number;
   span: SourceSpan;
 }
 
@@ -92,6 +96,13 @@ export interface AcquireStep extends StepBase {
   check: boolean;
   /** acquire_ip printed after `at:`. */
   ip: Frame;
+  /**
+   * What a trylock does when it fails (only the interleaving explorer can see failures: lockdep
+   * never does): `give-up` continues without the lock (the task skips to the matching unlock),
+   * `restart` releases everything the task holds and starts it over (a syscall restart, as
+   * lock_device_hotplug_sysfs() does), `retry` tries again later. Default `give-up`.
+   */
+  onFail?: 'give-up' | 'restart' | 'retry';
 }
 
 export interface ReleaseStep extends StepBase {
