@@ -201,7 +201,7 @@ export class Lockdep {
       return;
     }
     if (this.obs) {
-      this.obs({ type: 'step', task: t.index, step: t.pc, span: s.span });
+      this.obs({ type: 'step', task: t.index, step: t.def.steps.length ? t.pc % t.def.steps.length : t.pc, span: s.span });
       this.dispatch(t, s);
       this.obs({ type: 'held', task: t.index, held: t.held.map(heldDesc) });
       return;

@@ -80,7 +80,7 @@ export class ReplaySession {
     const t = this.tasks[task]!;
     let ran = 0;
     while (ran < n && !t.done) {
-      this.engine.step(t, t.def.steps[t.pc]!);
+      this.engine.step(t, t.current);
       t.pc++;
       ran++;
     }

@@ -65,8 +65,14 @@ export class TaskState {
     return (this.inHardirq ? 2 : 0) | (this.inSoftirq ? 1 : 0);
   }
 
+  /** All steps, `repeat` times over. */
   get done(): boolean {
-    return this.pc >= this.def.steps.length;
+    return this.pc >= this.def.steps.length * (this.def.repeat ?? 1);
+  }
+
+  /** The step at the current position. */
+  get current() {
+    return this.def.steps[this.pc % this.def.steps.length]!;
   }
 
   enterIrq(ctx: 'hardirq' | 'softirq'): void {
