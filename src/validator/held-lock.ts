@@ -10,6 +10,8 @@ export interface LockInstance {
   index: number;
   /** Address of the map, 16 hex digits (page-aligned, so `free` can name its page). */
   addr: string;
+  /** lockdep_map.class_cache: the registered class per subclass (filled on first use). */
+  classCache: (LockClass | undefined)[];
 }
 
 /** struct held_lock */

@@ -83,7 +83,8 @@ export class Lockdep {
   chainHlocks = 0;
   private readonly classByKey = new Map<string, LockClass>();
   private readonly declIndex = new Map<string, number>();
-  private readonly instances = new Map<string, LockInstance>();
+  private readonly instances = new Map<string, LockInstance[]>();
+  private instanceCount = 0;
   private readonly decls = new Map<string, LockClassDecl>();
   private readonly dedupe = new Map<string, Finding>();
   private readonly waitValues;
@@ -138,14 +139,15 @@ export class Lockdep {
   // Classes and instances
 
   instance(ref: LockRef): LockInstance {
-    const k = `${ref.lock}@${ref.instance}`;
-    let inst = this.instances.get(k);
+    let list = this.instances.get(ref.lock);
+    if (!list) this.instances.set(ref.lock, (list = []));
+    let inst = list[ref.instance];
     if (!inst) {
       const decl = this.decls.get(ref.lock);
       if (!decl) throw new Error(`internal: undeclared lock ${ref.lock}`);
-      const addr = 0xffff888000a00000n + BigInt(this.instances.size) * 0x1000n;
-      inst = { decl, index: ref.instance, addr: addr.toString(16).padStart(16, '0') };
-      this.instances.set(k, inst);
+      const addr = 0xffff888000a00000n + BigInt(this.instanceCount++) * 0x1000n;
+      inst = { decl, index: ref.instance, addr: addr.toString(16).padStart(16, '0'), classCache: [] };
+      list[ref.instance] = inst;
     }
     return inst;
   }
@@ -275,8 +277,13 @@ export class Lockdep {
 
   /** mirrors __lock_acquire(). Returns 0 on a report (kernel: lockdep off), 1 pushed, 2 merged. */
   private lockAcquire(t: TaskState, a: AcquireArgs): 0 | 1 | 2 {
-    const cls = this.registerClass(a.decl, a.subclass, t, a.span, a.stack);
-    if (!cls) return 0;
+    // look_up_lock_class() through the map's class cache, else register_lock_class()
+    let cls = a.inst.decl === a.decl ? a.inst.classCache[a.subclass] : undefined;
+    if (!cls) {
+      cls = this.registerClass(a.decl, a.subclass, t, a.span, a.stack);
+      if (!cls) return 0;
+      if (a.inst.decl === a.decl) a.inst.classCache[a.subclass] = cls;
+    }
     cls.ops++;
     const depth = t.held.length;
     // Nest-lock merge: same class on top of the stack taken under a nest lock.
@@ -594,8 +601,12 @@ export class Lockdep {
       h.references--;
       if (h.references) return;
     }
-    const above = t.held.splice(i);
     t.chain = h.prevChain;
+    if (i === t.held.length - 1) {
+      t.held.pop();
+      return;
+    }
+    const above = t.held.splice(i);
     this.reacquire(t, above.slice(1), stack, span);
   }
 
