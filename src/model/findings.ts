@@ -267,6 +267,10 @@ export interface Report {
   /** Classes in registration order. */
   classes: ClassSnapshot[];
   stats: ReplayStats;
+  /** Cached chains in creation order (/proc/lockdep_chains). */
+  chains?: ChainSnapshot[];
+  /** Counters for /proc/lockdep_stats. */
+  counters?: LockdepCounters;
   /** Step-by-step record of what the validator did (only with ReplayOptions.timeline). */
   timeline?: TimelineEvent[];
 }
@@ -278,4 +282,39 @@ export interface ReplayStats {
   chainHits: number;
   chainMisses: number;
   dependencies: number;
+}
+
+/** One cached lock chain, as /proc/lockdep_chains lists it. */
+export interface ChainSnapshot {
+  /** bit0 softirq, bit1 hardirq */
+  irqContext: number;
+  /** Classes of the chain, bottom first: printed name and subkey address. */
+  classes: { name: string; key: string }[];
+}
+
+/** The counters behind /proc/lockdep_stats (lockdep_stats_show()). */
+export interface LockdepCounters {
+  chainHlocks: number;
+  hardirqChains: number;
+  softirqChains: number;
+  processChains: number;
+  stackTraceEntries: number;
+  stackTraces: number;
+  maxLockDepth: number;
+  maxBfsQueueDepth: number;
+  cyclicChecks: number;
+  findMaskForwards: number;
+  findMaskBackwards: number;
+  hardirqOnEvents: number;
+  hardirqOffEvents: number;
+  redundantHardirqOns: number;
+  redundantHardirqOffs: number;
+  softirqOnEvents: number;
+  softirqOffEvents: number;
+  redundantSoftirqOns: number;
+  redundantSoftirqOffs: number;
+  /** debug_locks: 0 once the kernel would have switched itself off. */
+  debugLocks: number;
+  /** Usage masks of all classes in registration order (for the safe/unsafe counts). */
+  usageMasks: number[];
 }

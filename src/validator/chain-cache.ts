@@ -9,6 +9,8 @@ export class ChainNode {
   readonly depth: number;
   /** The chain ending here has been validated (it is in the cache). */
   cached = false;
+  /** irq_context of the chain (set when cached). */
+  irqContext = 0;
   private children: Map<number, ChainNode> | undefined;
 
   constructor(id: number, parent: ChainNode | null) {
@@ -36,14 +38,18 @@ export class ChainCache {
   chains = 0;
   hits = 0;
   misses = 0;
+  /** Cached chains in creation order (lock_chains[]). */
+  readonly list: ChainNode[] = [];
 
   /** Returns true when the chain was already cached (a hit: nothing is re-validated). */
-  lookupAdd(node: ChainNode): boolean {
+  lookupAdd(node: ChainNode, irqContext: number): boolean {
     if (node.cached) {
       this.hits++;
       return true;
     }
     node.cached = true;
+    node.irqContext = irqContext;
+    this.list.push(node);
     this.chains++;
     this.misses++;
     return false;

@@ -25,6 +25,7 @@ export function cycleKey(idxs: number[]): string {
  * print_deadlock_bug(curr, src, target) is called). Returns false after a report.
  */
 export function checkNoncircular(ld: Lockdep, t: TaskState, next: HeldLock, prev: HeldLock, span: SourceSpan, stack: Frame[]): boolean {
+  ld.counters.cyclicChecks++;
   const root = rootEntry(next.cls, next.read === 2);
   const visited = ld.obs ? ([] as LockClass[]) : undefined;
   const target = ld.modern

@@ -68,6 +68,8 @@ function usageMatch(e: DepEntry, mask: number): boolean {
 }
 
 function findUsage(ld: Lockdep, root: DepEntry, dir: Direction, mask: number): DepEntry | null {
+  if (dir === 'forwards') ld.counters.findMaskForwards++;
+  else ld.counters.findMaskBackwards++;
   if (ld.modern) return bfs(ld.graph, root, dir, true, (e) => usageMatch(e, mask), usageSkip);
   return bfsDiscover(ld.graph, root, dir, (e) => !!(e.cls.usageMask & mask));
 }

@@ -46,6 +46,8 @@ export class DepGraph {
   readonly graph = new Graph({ directed: true, multigraph: false });
   /** Generation counter for BFS visit marks. */
   private gen = 0;
+  /** max_bfs_queue_depth */
+  maxQueue = 0;
 
   private static pairKey(from: LockClass, to: LockClass): number {
     return from.idx * 0x100000 + to.idx;
@@ -132,6 +134,7 @@ export function bfs(
       e.parent = lock;
       queue.push(e);
     }
+    if (queue.length - qi > g.maxQueue) g.maxQueue = queue.length - qi;
   }
   return null;
 }

@@ -81,6 +81,21 @@ export class Lockdep {
   events = 0;
   /** Class ids stored by cached chains (nr_chain_hlocks). */
   chainHlocks = 0;
+  /** The debug counters of /proc/lockdep_stats. */
+  readonly counters = {
+    maxLockDepth: 0,
+    cyclicChecks: 0,
+    findMaskForwards: 0,
+    findMaskBackwards: 0,
+    hardirqOnEvents: 0,
+    hardirqOffEvents: 0,
+    redundantHardirqOns: 0,
+    redundantHardirqOffs: 0,
+    softirqOnEvents: 0,
+    softirqOffEvents: 0,
+    redundantSoftirqOns: 0,
+    redundantSoftirqOffs: 0,
+  };
   private readonly classByKey = new Map<string, LockClass>();
   private readonly declIndex = new Map<string, number>();
   private readonly instances = new Map<string, LockInstance[]>();
@@ -337,6 +352,7 @@ export class Lockdep {
     // Push (also after a report: the real lock is held, later releases must balance).
     t.chain = chain;
     t.held.push(h);
+    if (t.held.length > this.counters.maxLockDepth) this.counters.maxLockDepth = t.held.length;
     if (t.held.length === this.opts.limits.maxLockDepth) {
       this.limit(t, 'MAX_LOCK_DEPTH', this.opts.limits.maxLockDepth, a.span, a.stack, t.held.length);
       if (this.off) return 0;
@@ -377,7 +393,7 @@ export class Lockdep {
   /** mirrors validate_chain(): trylocks and check=0 acquisitions are never validated. */
   private validateChain(t: TaskState, next: HeldLock, chainHead: boolean, chain: ChainNode, a: AcquireArgs): void {
     if (next.trylock || !next.check) return;
-    const hit = this.chains.lookupAdd(chain);
+    const hit = this.chains.lookupAdd(chain, next.irqContext);
     if (this.obs) this.obs({ type: 'chain', task: t.index, chain: this.chainNames(chain), hit });
     if (hit) return;
     if (this.chains.chains > this.opts.limits.maxChains) {
@@ -538,14 +554,22 @@ export class Lockdep {
   }
 
   private hardirqsOff(t: TaskState, ip: Frame): void {
-    if (!t.hardirqsEnabled) return;
+    if (!t.hardirqsEnabled) {
+      this.counters.redundantHardirqOffs++;
+      return;
+    }
+    this.counters.hardirqOffEvents++;
     t.hardirqsEnabled = false;
     t.hardirqsOffEvent = { event: ++t.stamp, ip };
   }
 
   /** mirrors lockdep_hardirqs_on(): held locks become hardirq-unsafe (and softirq-unsafe if BH is on). */
   private hardirqsOn(t: TaskState, ip: Frame, stack: Frame[]): void {
-    if (t.hardirqsEnabled) return;
+    if (t.hardirqsEnabled) {
+      this.counters.redundantHardirqOns++;
+      return;
+    }
+    this.counters.hardirqOnEvents++;
     t.hardirqsEnabled = true;
     t.hardirqsOnEvent = { event: ++t.stamp, ip };
     this.markHeldLocks(t, ENABLED_HARDIRQ, stack);
@@ -554,7 +578,11 @@ export class Lockdep {
 
   private softirqsOff(t: TaskState, ip: Frame): void {
     t.bhCount += 2;
-    if (!t.softirqsEnabled) return;
+    if (!t.softirqsEnabled) {
+      this.counters.redundantSoftirqOffs++;
+      return;
+    }
+    this.counters.softirqOffEvents++;
     t.softirqsEnabled = false;
     t.softirqsOffEvent = { event: ++t.stamp, ip };
   }
@@ -562,7 +590,12 @@ export class Lockdep {
   /** mirrors lockdep_softirqs_on(). */
   private softirqsOn(t: TaskState, ip: Frame, stack: Frame[]): void {
     t.bhCount = Math.max(0, t.bhCount - 2);
-    if (t.bhCount > 0 || t.softirqsEnabled || t.inSoftirq) return;
+    if (t.bhCount > 0 || t.inSoftirq) return;
+    if (t.softirqsEnabled) {
+      this.counters.redundantSoftirqOns++;
+      return;
+    }
+    this.counters.softirqOnEvents++;
     t.softirqsEnabled = true;
     t.softirqsOnEvent = { event: ++t.stamp, ip };
     if (t.hardirqsEnabled) this.markHeldLocks(t, ENABLED_SOFTIRQ, stack);

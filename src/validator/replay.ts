@@ -1,4 +1,5 @@
-import type { ClassSnapshot, DependencyDesc, Report } from '../model/findings.js';
+import type { ClassSnapshot, DependencyDesc, LockdepCounters, Report } from '../model/findings.js';
+import type { ChainNode } from './chain-cache.js';
 import { kernelProfile, parseKernelVersion, type KernelConfig, type KernelProfile } from '../model/kernel.js';
 import type { LockClassDecl, Scenario, Step, TaskDef } from '../model/scenario.js';
 import type { SourceSpan } from '../model/span.js';
@@ -138,12 +139,44 @@ function buildReport(ld: Lockdep, file: string, kernel: string): Report {
     bd: countDeps(ld.graph, c, 'backwards', strong),
     after: c.after.filter((e) => e.distance === 1).map((e) => e.cls.printedName),
   }));
+  const chains = ld.chains.list.map((n) => {
+    const cls: { name: string; key: string }[] = [];
+    for (let c: ChainNode | null = n; c && c.parent; c = c.parent) {
+      const k = ld.classes[(c.id & 0x1fff) - 1];
+      if (k) cls.push({ name: k.printedName, key: k.key });
+    }
+    return { irqContext: n.irqContext, classes: cls.reverse() };
+  });
+  const traces = new Set<unknown>();
+  let traceEntries = 0;
+  const saw = (t: unknown[] | undefined) => {
+    if (t && !traces.has(t)) {
+      traces.add(t);
+      traceEntries += t.length;
+    }
+  };
+  for (const { fwd } of ld.graph.all()) saw(fwd.trace);
+  for (const c of ld.classes) for (const t of c.usageTraces) saw(t);
+  const counters: LockdepCounters = {
+    ...ld.counters,
+    chainHlocks: ld.chainHlocks,
+    hardirqChains: chains.filter((c) => c.irqContext & 2).length,
+    softirqChains: chains.filter((c) => c.irqContext === 1).length,
+    processChains: chains.filter((c) => c.irqContext === 0).length,
+    stackTraceEntries: traceEntries,
+    stackTraces: traces.size,
+    maxBfsQueueDepth: ld.graph.maxQueue,
+    debugLocks: ld.off || ld.findings.length ? 0 : 1,
+    usageMasks: ld.classes.map((c) => c.usageMask),
+  };
   return {
     file,
     kernel,
     findings: ld.findings,
     dependencies,
     classes,
+    chains,
+    counters,
     stats: {
       events: ld.events,
       classes: ld.classes.length,

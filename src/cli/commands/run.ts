@@ -2,6 +2,7 @@ import { INPUT_FORMATS, parseInput, type InputFormat } from '../../input.js';
 import type { Finding, Report } from '../../model/findings.js';
 import type { Scenario } from '../../model/scenario.js';
 import { renderProcLockdep } from '../../reporters/proc.js';
+import { renderProcChains, renderProcStats } from '../../reporters/proc-chains.js';
 import { renderFindings } from '../../reporters/text/index.js';
 import type { Limits } from '../../validator/lockdep.js';
 import { replay } from '../../validator/replay.js';
@@ -48,7 +49,11 @@ function runCommand(a: RunArgs, ctx: CliContext): void {
     if (a.format === 'text') {
       const tctx = textContextFor(scenario, a.kernel);
       ctx.io.stdout(renderFindings(report.findings, tctx));
-      if (a.proc) ctx.io.stdout(renderProcLockdep(report, { debugLockdep: tctx.profile.config.debugLockdep }));
+      if (a.proc) {
+        ctx.io.stdout(renderProcLockdep(report, { debugLockdep: tctx.profile.config.debugLockdep }));
+        ctx.io.stdout(renderProcChains(report, tctx.profile));
+        ctx.io.stdout(renderProcStats(report, tctx.profile));
+      }
     }
     ctx.io.stderr(summarize(scenario.file, report.findings));
   }
@@ -66,7 +71,7 @@ export const registerRun: RegisterCommand = (y, ctx) =>
         .option('input-format', { choices: INPUT_FORMATS, describe: 'input format (default: from the file extension)' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
         .option('stop-at-first', { type: 'boolean', default: false, describe: 'stop validating after the first report, as the kernel does' })
-        .option('proc', { type: 'boolean', default: false, describe: 'also print the simulated /proc/lockdep' })
+        .option('proc', { type: 'boolean', default: false, describe: 'also print the simulated /proc/lockdep, /proc/lockdep_chains and /proc/lockdep_stats' })
         .option('max-lock-depth', { type: 'number', describe: 'MAX_LOCK_DEPTH (default 48)' })
         .option('max-classes', { type: 'number', describe: 'MAX_LOCKDEP_KEYS (default 8192; 8191 before 5.3)' })
         .option('max-entries', { type: 'number', describe: 'MAX_LOCKDEP_ENTRIES (default 32768)' })
