@@ -227,6 +227,8 @@ function reportBadIrqDependency(
  * (behind prev) to an irq-unsafe one (ahead of next). Returns false after a report.
  */
 export function checkIrqUsage(ld: Lockdep, t: TaskState, prev: HeldLock, next: HeldLock, span: SourceSpan, stack: Frame[]): boolean {
+  // No class is irq-safe at all: the backward accumulation would find no USED_IN bit.
+  if (!ld.usedInClasses) return true;
   if (!ld.modern) {
     for (const base of [0, 4]) {
       for (const bit of [base, base + LOCK_USAGE_READ_MASK]) {

@@ -3,6 +3,7 @@ import type { DepKind } from '../model/findings.js';
 import type { Frame } from '../model/frame.js';
 import type { SourceSpan } from '../model/span.js';
 import type { DepEntry, LockClass } from './lock-class.js';
+import { TopoOrder } from './topo-order.js';
 
 /** Dependency-kind bits (reference §2.3): bit = [prev is W] + 2·[next is not R]. */
 export const DEP_SR = 1 << 0;
@@ -48,6 +49,8 @@ export class DepGraph {
   private gen = 0;
   /** max_bfs_queue_depth */
   maxQueue = 0;
+  /** Incremental topological order, to skip cycle searches that cannot find anything. */
+  readonly topo = new TopoOrder();
 
   private static pairKey(from: LockClass, to: LockClass): number {
     return from.idx * 0x100000 + to.idx;
@@ -77,6 +80,7 @@ export class DepGraph {
     this.byPair.set(DepGraph.pairKey(from, to), d);
     this.ordered.push(d);
     this.graph.setEdge(String(from.idx), String(to.idx));
+    this.topo.add(from, to);
     return d;
   }
 

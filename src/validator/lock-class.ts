@@ -51,9 +51,12 @@ export class LockClass {
   readonly before: DepEntry[] = [];
   /** BFS generation mark (lock_accessed / mark_lock_accessed). */
   visitGen = 0;
+  /** Position in the incremental topological order (TopoOrder; not lockdep's). */
+  ord: number;
 
   constructor(idx: number, decl: LockClassDecl, subclass: number, nameVersion: number, key: string, wait: WaitTypes) {
     this.idx = idx;
+    this.ord = idx;
     this.decl = decl;
     this.subclass = subclass;
     this.nameVersion = nameVersion;

@@ -16,6 +16,7 @@ import { TaskState } from './task-state.js';
 import {
   ENABLED_HARDIRQ,
   ENABLED_SOFTIRQ,
+  LOCK_USAGE_DIR_MASK,
   LOCK_USAGE_READ_MASK,
   USED,
   USED_IN_HARDIRQ,
@@ -61,6 +62,8 @@ interface AcquireArgs {
 }
 
 const MAX_LOCKDEP_SUBCLASSES = 8;
+/** USED_IN_HARDIRQ(_READ) | USED_IN_SOFTIRQ(_READ) */
+const USED_IN_ANY = 0b00110011;
 
 /**
  * The lock validator: kernel/locking/lockdep.c's acquire/release pipeline over one shared
@@ -81,6 +84,8 @@ export class Lockdep {
   events = 0;
   /** Class ids stored by cached chains (nr_chain_hlocks). */
   chainHlocks = 0;
+  /** Classes with any USED_IN irq bit: while 0, no irq-safe → irq-unsafe search can find anything. */
+  usedInClasses = 0;
   /** The debug counters of /proc/lockdep_stats. */
   readonly counters = {
     maxLockDepth: 0,
@@ -537,6 +542,7 @@ export class Lockdep {
     if (bit === USED && h.read && this.profile.usedRead) bit = USED_READ;
     const c = h.cls;
     if (c.usageMask & (1 << bit)) return true;
+    if (bit < 8 && !(bit & LOCK_USAGE_DIR_MASK) && !(c.usageMask & USED_IN_ANY)) this.usedInClasses++;
     c.usageMask |= 1 << bit;
     c.usageTraces[bit] = stack;
     this.obs?.({ type: 'usage', cls: c.printedName, bit: USAGE_NAMES[bit]!, usage: usageString(c.usageMask) });
@@ -739,5 +745,6 @@ export class Lockdep {
 
 /** mirrors check_redundant() (5.1): is `next` already reachable from `prev`? */
 function checkRedundant(ld: Lockdep, prev: LockClass, next: LockClass): boolean {
+  if (ld.graph.topo.provesNoPath(prev, next)) return false;
   return bfsDiscover(ld.graph, rootEntry(prev, false), 'forwards', (e) => e.cls === next) !== null;
 }
