@@ -45,7 +45,7 @@ function selftestCommand(a: SelftestArgs, ctx: CliContext): void {
     }
     if (a.splats) ctx.io.stdout(renderSplats(r, a.only, a.kernel));
   }
-  ctx.io.stderr(`lockdep-sim: selftest: ${r.successes} of ${r.total} testcases as the ${SELFTEST_KERNEL} kernel expects${r.failures ? `, ${r.failures} FAILED` : ''}\n`);
+  ctx.io.stderr(`lockdep-sim: selftest: ${r.successes} of ${r.total} testcases as the 6.1 kernel expects${r.failures ? `, ${r.failures} FAILED` : ''}\n`);
   ctx.setExit(r.failures ? EXIT.findings : EXIT.clean);
 }
 
