@@ -7,34 +7,39 @@ export class ChainNode {
   readonly id: number;
   readonly parent: ChainNode | null;
   readonly depth: number;
+  /** Serial number of the node (part of its children's keys). */
+  readonly serial: number;
   /** The chain ending here has been validated (it is in the cache). */
   cached = false;
   /** irq_context of the chain (set when cached). */
   irqContext = 0;
-  private children: Map<number, ChainNode> | undefined;
+  private readonly trie: Map<number, ChainNode>;
 
-  constructor(id: number, parent: ChainNode | null) {
+  constructor(id: number, parent: ChainNode | null, trie: Map<number, ChainNode>, serial: number) {
     this.id = id;
     this.parent = parent;
     this.depth = parent ? parent.depth + 1 : 0;
+    this.trie = trie;
+    this.serial = serial;
   }
 
-  /** mirrors iterate_chain_key(): the key of this chain extended by one lock id. */
+  /** mirrors iterate_chain_key(): the key of this chain extended by one lock id (< 2^20). */
   child(id: number): ChainNode {
-    let m = this.children;
-    if (!m) m = this.children = new Map();
-    let c = m.get(id);
+    const k = this.serial * 0x100000 + id;
+    let c = this.trie.get(k);
     if (!c) {
-      c = new ChainNode(id, this);
-      m.set(id, c);
+      c = new ChainNode(id, this, this.trie, this.trie.size + 1);
+      this.trie.set(k, c);
     }
     return c;
   }
 }
 
 export class ChainCache {
+  /** Every chain key ever formed, by (parent serial, lock id): one flat table for the whole trie. */
+  private readonly trie = new Map<number, ChainNode>();
   /** INITIAL_CHAIN_KEY */
-  readonly root = new ChainNode(-1, null);
+  readonly root = new ChainNode(-1, null, this.trie, 0);
   chains = 0;
   hits = 0;
   misses = 0;

@@ -38,13 +38,12 @@ export interface Dependency {
 
 /**
  * The dependency graph: per-class ordered lists (the kernel's locks_after/locks_before, whose
- * insertion order fixes BFS order), plus a graphlib mirror used for whole-graph questions
+ * insertion order fixes BFS order); toGraphlib() gives a graphlib view for whole-graph questions
  * (components, exports). Lookup of an existing edge is a hash probe instead of the kernel's list scan.
  */
 export class DepGraph {
   private readonly byPair = new Map<number, Dependency>();
   private readonly ordered: Dependency[] = [];
-  readonly graph = new Graph({ directed: true, multigraph: false });
   /** Generation counter for BFS visit marks. */
   private gen = 0;
   /** max_bfs_queue_depth */
@@ -79,9 +78,23 @@ export class DepGraph {
     const d = { fwd, bwd };
     this.byPair.set(DepGraph.pairKey(from, to), d);
     this.ordered.push(d);
-    this.graph.setEdge(String(from.idx), String(to.idx));
     this.topo.add(from, to);
     return d;
+  }
+
+  /**
+   * The graph as a graphlib Graph (nodes are printed class names, edges carry the dependency
+   * kinds), for whole-graph questions: strongly connected components, cycles, exports. Built on
+   * demand so the replay hot path does not pay for it.
+   */
+  toGraphlib(): Graph {
+    const g = new Graph({ directed: true, multigraph: false });
+    for (const { fwd } of this.ordered) {
+      g.setNode(fwd.owner.printedName);
+      g.setNode(fwd.cls.printedName);
+      g.setEdge(fwd.owner.printedName, fwd.cls.printedName, { kinds: depKinds(fwd.dep), distance: fwd.distance });
+    }
+    return g;
   }
 
   /** A fresh visit generation (lockdep_dependency_gen_id++). */

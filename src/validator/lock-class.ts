@@ -53,6 +53,8 @@ export class LockClass {
   visitGen = 0;
   /** Position in the incremental topological order (TopoOrder; not lockdep's). */
   ord: number;
+  /** TopoOrder search mark. */
+  topoMark = 0;
 
   constructor(idx: number, decl: LockClassDecl, subclass: number, nameVersion: number, key: string, wait: WaitTypes) {
     this.idx = idx;

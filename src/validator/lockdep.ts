@@ -102,6 +102,8 @@ export class Lockdep {
     redundantSoftirqOffs: 0,
   };
   private readonly classByKey = new Map<string, LockClass>();
+  /** Highest name_version per class name (count_matching_names()). */
+  private readonly maxVersion = new Map<string, number>();
   private readonly declIndex = new Map<string, number>();
   private readonly instances = new Map<string, LockInstance[]>();
   private instanceCount = 0;
@@ -184,13 +186,9 @@ export class Lockdep {
     let version = decl.version;
     if (version === undefined) {
       const sub0 = this.classByKey.get(`${decl.id}/0`);
-      if (sub0) version = sub0.nameVersion;
-      else {
-        let max = 0;
-        for (const c of this.classes) if (c.decl.name === decl.name) max = Math.max(max, c.nameVersion);
-        version = max + 1;
-      }
+      version = sub0 ? sub0.nameVersion : (this.maxVersion.get(decl.name) ?? 0) + 1;
     }
+    if (version > (this.maxVersion.get(decl.name) ?? 0)) this.maxVersion.set(decl.name, version);
     let di = this.declIndex.get(decl.id);
     if (di === undefined) {
       di = this.declIndex.size;
@@ -344,7 +342,8 @@ export class Lockdep {
       chain = this.chains.root;
       chainHead = true;
     }
-    chain = chain.child(this.profile.readInChainKey ? cls.idx | (h.read << 13) : cls.idx);
+    // hlock_id(): class index and (5.10+) read mode; encoded collision-free as idx·4 + read.
+    chain = chain.child(cls.idx * 4 + (this.profile.readInChainKey ? h.read : 0));
     if (a.nest && !this.isHeld(t, a.nest)) {
       this.report(
         { ...this.base(t, 'nested-not-taken', a.span, a.stack), kind: 'nested-not-taken', next: heldDesc(h), nestName: a.nest.decl.name },
@@ -375,7 +374,7 @@ export class Lockdep {
   /** Class names of a chain key, bottom first (timeline only). */
   private chainNames(node: ChainNode): string[] {
     const out: string[] = [];
-    for (let n: ChainNode | null = node; n && n.parent; n = n.parent) out.push(this.classes[(n.id & 0x1fff) - 1]?.printedName ?? '?');
+    for (let n: ChainNode | null = node; n && n.parent; n = n.parent) out.push(this.classes[(n.id >> 2) - 1]?.printedName ?? '?');
     return out.reverse();
   }
 

@@ -12,11 +12,37 @@ export class TopoOrder {
   /** false once an added dependency closed a cycle: the order is then no longer maintained. */
   acyclic = true;
   private mark = 0;
-  private markOf = new Map<LockClass, number>();
 
-  /** The order is consistent with every recorded dependency and next comes after prev. */
+  /**
+   * Proves that no path from → … → to exists: either `to` comes before `from` in the order, or a
+   * search bounded to the classes between them in the order (usually a small region) misses `to`.
+   * False when the order is not maintained (the caller then runs the kernel's BFS).
+   */
   provesNoPath(from: LockClass, to: LockClass): boolean {
-    return this.acyclic && from.ord > to.ord;
+    if (!this.acyclic) return false;
+    if (from.ord > to.ord) return true;
+    if (from === to) return false;
+    return !this.reachesWithin(from, to);
+  }
+
+  /** Depth-first search from `from` over classes ordered before `to`; true when `to` is reached. */
+  private reachesWithin(from: LockClass, to: LockClass): boolean {
+    const ub = to.ord;
+    const gen = ++this.mark;
+    const stack: LockClass[] = [from];
+    from.topoMark = gen;
+    while (stack.length) {
+      const n = stack.pop()!;
+      for (const e of n.after) {
+        const w = e.cls;
+        if (w === to) return true;
+        if (w.ord < ub && w.topoMark !== gen) {
+          w.topoMark = gen;
+          stack.push(w);
+        }
+      }
+    }
+    return false;
   }
 
   /** Records dependency x → y (mirrors nothing in lockdep; PK's add-edge). */
@@ -33,7 +59,7 @@ export class TopoOrder {
     // Forward from y, within ord < ub; reaching x means a cycle.
     const deltaF: LockClass[] = [];
     const stack: LockClass[] = [y];
-    this.markOf.set(y, gen);
+    y.topoMark = gen;
     while (stack.length) {
       const n = stack.pop()!;
       deltaF.push(n);
@@ -43,8 +69,8 @@ export class TopoOrder {
           this.acyclic = false;
           return;
         }
-        if (w.ord < ub && this.markOf.get(w) !== gen) {
-          this.markOf.set(w, gen);
+        if (w.ord < ub && w.topoMark !== gen) {
+          w.topoMark = gen;
           stack.push(w);
         }
       }
@@ -52,14 +78,14 @@ export class TopoOrder {
     // Backward from x, within ord > lb.
     const deltaB: LockClass[] = [];
     stack.push(x);
-    this.markOf.set(x, gen);
+    x.topoMark = gen;
     while (stack.length) {
       const n = stack.pop()!;
       deltaB.push(n);
       for (const e of n.before) {
         const w = e.cls;
-        if (w.ord > lb && this.markOf.get(w) !== gen) {
-          this.markOf.set(w, gen);
+        if (w.ord > lb && w.topoMark !== gen) {
+          w.topoMark = gen;
           stack.push(w);
         }
       }
