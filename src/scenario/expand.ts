@@ -213,6 +213,7 @@ export class Expander {
       };
       if (qrwlockRead) a.qrwlockRead = true;
       if (nest !== null && nest !== 'opaque') a.nest = nest;
+      if (trylock && step.onFail) a.onFail = step.onFail;
       return a;
     };
     const reader = (trylock: boolean): AcquireStep => {

@@ -25,7 +25,7 @@ export const WAIT_KEYS = ['outer', 'inner'] as const;
 
 export const FUNCTION_KEYS = ['size', 'module', 'params', 'steps'] as const;
 
-export const TASK_KEYS = ['name', 'pid', 'cpu', 'stack', 'steps'] as const;
+export const TASK_KEYS = ['name', 'pid', 'cpu', 'stack', 'steps', 'repeat'] as const;
 
 export const SLICE_KEYS = ['task', 'steps'] as const;
 
@@ -51,10 +51,18 @@ export const STEP_OPS = [...LOCK_OPS, 'irq', 'bh', 'hardirq', 'softirq', 'return
 export type StepOp = (typeof STEP_OPS)[number];
 
 /** Keys that modify an operation. */
-export const STEP_MODIFIERS = ['at', 'subclass', 'nest_lock', 'check', 'via', 'ip', 'args'] as const;
+export const STEP_MODIFIERS = ['at', 'subclass', 'nest_lock', 'check', 'via', 'ip', 'args', 'on_fail'] as const;
 export type StepModifier = (typeof STEP_MODIFIERS)[number];
 
 export const STEP_KEYS = [...STEP_OPS, ...STEP_MODIFIERS] as const;
+
+/**
+ * `on_fail:` values of a trylock (what the task does when the trylock fails; only the interleaving
+ * explorer sees failures, lockdep never does): skip to the matching unlock, release everything
+ * and start the task over (a syscall restart), or try again until it succeeds.
+ */
+export const ON_FAIL = ['give-up', 'restart', 'retry'] as const;
+export type OnFail = (typeof ON_FAIL)[number];
 
 /** Which modifiers each operation accepts (`at` everywhere inside functions). */
 export function modifiersOf(op: StepOp): readonly StepModifier[] {
@@ -62,9 +70,10 @@ export function modifiersOf(op: StepOp): readonly StepModifier[] {
     case 'lock':
     case 'read':
     case 'recursive_read':
+      return ['at', 'subclass', 'nest_lock', 'check', 'via', 'ip'];
     case 'trylock':
     case 'read_trylock':
-      return ['at', 'subclass', 'nest_lock', 'check', 'via', 'ip'];
+      return ['at', 'subclass', 'nest_lock', 'check', 'via', 'ip', 'on_fail'];
     case 'set_subclass':
       return ['at', 'subclass', 'via', 'ip'];
     case 'unlock':

@@ -281,7 +281,13 @@ function readTask(src: YamlSource, node: Node | null, index: number, expander: E
   const base = st && !isNull(st.value) ? readFrames(src, st.value, `\`stack\` of task \`${name.value}\``, st.valueSpan) : [];
   const se = f.required('steps', 'what the task does, in order');
   const raw = readSteps(src, se.value, `steps of task \`${name.value}\``, se.valueSpan);
-  return { name: name.value, pid, cpu, steps: expander.expandTask(raw, base), span };
+  const task: TaskDef = { name: name.value, pid, cpu, steps: expander.expandTask(raw, base), span };
+  const repeat = f.int('repeat', 'how many times the task runs its steps, e.g. `repeat: 2` (default 1)');
+  if (repeat) {
+    if (repeat.value < 1) throw inputError('schema', '`repeat` must be at least 1', repeat.span, 'the task runs its steps this many times, one after another (default 1)');
+    task.repeat = repeat.value;
+  }
+  return task;
 }
 
 function readSchedule(src: YamlSource, node: Node | null, span: SourceSpan, tasks: TaskDef[]): ScheduleSlice[] {

@@ -8,7 +8,7 @@ import { inputError } from '../diag/error.js';
 import { parseFrame, type Frame } from '../model/frame.js';
 import type { SourceSpan } from '../model/span.js';
 import { listNames } from './closest.js';
-import { LOCK_OPS, STEP_KEYS, STEP_OPS, modifiersOf, type LockOp, type StepOp } from './keys.js';
+import { LOCK_OPS, ON_FAIL, STEP_KEYS, STEP_OPS, modifiersOf, type LockOp, type OnFail, type StepOp } from './keys.js';
 import { asSeq, asString, deref, describe, Fields, isNull, mapEntries, seqItems, spanOf, type Located, type YamlSource } from './yaml-node.js';
 
 /** A name as written: a lock reference (`X`, `X@2`, `$param`) or a function name (`f`, `$param`). */
@@ -38,6 +38,8 @@ export interface RawLockStep extends RawBase {
   subclass?: Located<number>;
   nest?: NameText;
   check?: boolean;
+  /** trylock / read_trylock only: what a failed trylock does (explorer). */
+  onFail?: OnFail;
   via: Frame[];
   ip: IpSpec;
   ipSpan: SourceSpan;
@@ -162,6 +164,14 @@ function onOff(src: YamlSource, node: Node | null, key: string, fallback: Source
   throw inputError('schema', `\`${key}\` must be \`on\` or \`off\`, got ${describe(node)}`, span, hint);
 }
 
+const ON_FAIL_HINT = `\`on_fail:\` is ${listNames(ON_FAIL)}: skip to the matching unlock, release everything and start the task over (a syscall restart), or try again until the lock is free`;
+
+function readOnFail(src: YamlSource, node: Node | null, span: SourceSpan): OnFail {
+  const text = asString(src, node, '`on_fail`', span, ON_FAIL_HINT).trim();
+  if ((ON_FAIL as readonly string[]).includes(text)) return text as OnFail;
+  throw inputError('schema', `unknown \`on_fail\` value \`${text}\``, spanOf(src, node, span), ON_FAIL_HINT);
+}
+
 /** One step mapping. */
 export function readStep(src: YamlSource, node0: Node | null, fallback: SourceSpan): RawStep {
   const node = deref(src, node0);
@@ -205,6 +215,8 @@ export function readStep(src: YamlSource, node0: Node | null, fallback: SourceSp
     if (nest) step.nest = readName(src, nest.value, '`nest_lock`', nest.valueSpan, LOCK_REF_HINT);
     const check = f.bool('check');
     if (check) step.check = check.value;
+    const onFail = f.entry('on_fail');
+    if (onFail) step.onFail = readOnFail(src, onFail.value, onFail.valueSpan);
     return step;
   }
   switch (op) {
