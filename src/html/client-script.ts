@@ -166,6 +166,7 @@ function renderTasks(st) {
       li.title = '#' + k + ': ' + cname(h.cls) + ' (' + readWord(h.read) + '), at: ' + h.at;
       li.setAttribute('aria-label', '#' + k + ' ' + cname(h.cls) + ', ' + readWord(h.read) + ', at ' + h.at);
       te.held.appendChild(li);
+      if (li.classList.contains('is-fresh')) ensureVisible(te.held.parentNode, li);
     });
     // The task's last chain-cache lookup.
     var c = st.chain[ti];

@@ -11,7 +11,7 @@ export const NODE_CHAR_W = 9.2;
 export const LABEL_CHAR_W = 8;
 const NODE_PAD_X = 14;
 export const NODE_H = 28;
-const LABEL_H = 21;
+const LABEL_H = 19;
 
 export interface LayoutNodeIn {
   /** The node's text (class name and usage string, on one line). */

@@ -28,6 +28,14 @@ export function pageCsp(): string {
   ].join('; ');
 }
 
+const LEGEND = `      <li><span class="sw"></span>dependency (label: kinds · step that recorded it)</li>
+      <li><span class="sw sw-new"></span>new at this step</li>
+      <li><span class="sw sw-refused"></span>refused (would close a cycle)</li>
+      <li><span class="sw sw-cycle"></span>cycle of the report</li>
+      <li><span class="sw sw-bfs"></span>visited by the cycle search (in order)</li>
+      <li><span class="sw sw-held"></span>held by the current task</li>
+      <li>S/E: prev shared/exclusive · R/N: next recursive/non-recursive read</li>`;
+
 const HELP_KEYS: [string, string][] = [
   ['→  n', 'next step'],
   ['←  p', 'previous step'],
@@ -84,13 +92,7 @@ export function renderPageHtml(data: PageData): string {
       <svg id="graph" role="img" aria-labelledby="graph-h graph-desc" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg"><desc id="graph-desc">Lock classes and the dependencies recorded between them; the list below reads them out.</desc></svg>
     </div>
     <ul class="legend" aria-label="Legend">
-      <li><span class="sw"></span>dependency (label: kinds · step that recorded it)</li>
-      <li><span class="sw sw-new"></span>new at this step</li>
-      <li><span class="sw sw-refused"></span>refused (would close a cycle)</li>
-      <li><span class="sw sw-cycle"></span>cycle of the report</li>
-      <li><span class="sw sw-bfs"></span>visited by the cycle search (in order)</li>
-      <li><span class="sw sw-held"></span>held by the current task</li>
-      <li>S/E: prev shared/exclusive · R/N: next recursive/non-recursive read</li>
+${LEGEND}
     </ul>
     <ul id="edge-list" class="sr-only" aria-label="Dependencies recorded so far"></ul>
   </section>
@@ -108,6 +110,10 @@ export function renderPageHtml(data: PageData): string {
   <table>
 ${help}
   </table>
+  <h2>Graph legend</h2>
+  <ul class="legend legend-help">
+${LEGEND}
+  </ul>
   <p>Click a step to go there. In a report, click a <code>-&gt; #N</code> entry or a held lock to see the step that recorded it.</p>
   <button type="button" id="help-close" class="btn-small">Close</button>
 </dialog>

@@ -152,6 +152,8 @@ body.is-graph-max #graph-panel, body.is-graph-max #side { grid-row: 1 / -1; }
 .arrow-link { fill: var(--link); }
 .elabel rect { fill: var(--panel); stroke: var(--border); }
 .elabel text { font-size: 13px; fill: var(--fg); }
+.legend-help { display: block; margin: 8px 0; padding: 0; }
+.legend-help li { display: block; margin: 2px 0; }
 .elabel.is-new rect { stroke: var(--edge-new); stroke-width: 2; }
 .elabel.is-attempted text, .elabel.is-cycle text { fill: var(--cycle); font-weight: 700; }
 .elabel.is-link rect, .elabel.is-hover rect { stroke: var(--link); stroke-width: 2.5; }
@@ -207,7 +209,8 @@ kbd { font-family: ui-monospace, "DejaVu Sans Mono", monospace; border: 1px soli
   .narration { min-height: 0; padding: 5px 14px; }
   .top { padding: 4px 12px; }
   main { padding: 6px 8px 8px; gap: 6px; }
-  .legend { font-size: 0.7rem; }
+  .legend { display: none; }
+  main { grid-template-rows: minmax(0, 39fr) minmax(0, 61fr); }
 }
 @media (max-width: 900px) {
   body { height: auto; overflow: auto; }
