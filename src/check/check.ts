@@ -145,8 +145,20 @@ function circularPairs(f: Extract<Finding, { kind: 'circular' }>): [string, stri
   return out;
 }
 
-function reasonText(r: OrderReason[]): string {
-  return r.map((x) => `${x.why} at ${formatSpan(x.span)}`).join(', ');
+/** The declarations behind an order, runs of consecutive levels merged: `levels 2 -> 6 at p.yaml:15:6`. */
+export function reasonText(r: readonly OrderReason[]): string {
+  const out: { why: string; span: OrderReason['span']; from?: number; to?: number }[] = [];
+  for (const x of r) {
+    const m = /^levels (\d+) -> (\d+)$/.exec(x.why);
+    const last = out[out.length - 1];
+    if (m && last?.to !== undefined && last.to === Number(m[1])) {
+      last.to = Number(m[2]);
+      last.why = `levels ${last.from} -> ${last.to}`;
+      last.span = x.span;
+    } else if (m) out.push({ why: x.why, span: x.span, from: Number(m[1]), to: Number(m[2]) });
+    else out.push({ why: x.why, span: x.span });
+  }
+  return out.map((x) => `${x.why} at ${formatSpan(x.span)}`).join(', ');
 }
 
 function plural(n: number, w: string): string {

@@ -156,8 +156,9 @@ export function layering(nodes: readonly string[], edges: readonly ObservedEdge[
       if (d === 0) queue.push(v);
     }
   }
+  // Only classes that left the queue are ranked (a cycle would never let its classes in).
   const levels: string[][] = [];
-  for (const [n, l] of level) (levels[l] ??= []).push(n);
+  for (const n of queue) (levels[level.get(n)!] ??= []).push(n);
   return levels.filter(Boolean).map((l) => l.sort(cmp));
 }
 
