@@ -38,6 +38,16 @@ function svg(tag, attrs, cls) {
   return e;
 }
 function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
+/** Text with line-break opportunities after . _ > / in long kernel names (text nodes and <wbr>, no markup parsing). */
+function breakable(cls, text) {
+  var e = el('span', cls);
+  var parts = String(text).split(/(?<=[.>\/])/);
+  parts.forEach(function (p, i) {
+    if (i) e.appendChild(document.createElement('wbr'));
+    e.appendChild(document.createTextNode(p));
+  });
+  return e;
+}
 function cname(i) { var c = D.classes[i]; return c ? c.name : '?'; }
 function readMode(r) { return r === 2 ? 'R' : r === 1 ? 'r' : 'W'; }
 function readWord(r) { return r === 2 ? 'recursive read' : r === 1 ? 'read' : 'write'; }
@@ -109,7 +119,7 @@ function buildTasks() {
       if (s.frame < 0) b.disabled = true;
       b.appendChild(el('span', 'step-num', String(si + 1)));
       var body = el('span', 'step-body');
-      body.appendChild(el('span', 'step-label', s.label));
+      body.appendChild(breakable('step-label', s.label));
       var tail = s.path.slice(-2).join(' › ');
       body.appendChild(el('span', 'step-path', (s.path.length > 2 ? '… › ' : '') + tail));
       b.appendChild(body);
@@ -135,9 +145,9 @@ function buildTasks() {
 }
 
 function ensureVisible(container, item) {
-  var top = item.offsetTop - container.offsetTop, bottom = top + item.offsetHeight;
-  if (top < container.scrollTop) container.scrollTop = Math.max(0, top - 8);
-  else if (bottom > container.scrollTop + container.clientHeight) container.scrollTop = bottom - container.clientHeight + 8;
+  var c = container.getBoundingClientRect(), r = item.getBoundingClientRect();
+  if (r.top < c.top) container.scrollTop -= c.top - r.top + 4;
+  else if (r.bottom > c.bottom) container.scrollTop += r.bottom - c.bottom + 4;
 }
 
 function renderTasks(st) {
@@ -166,7 +176,7 @@ function renderTasks(st) {
       li.title = '#' + k + ': ' + cname(h.cls) + ' (' + readWord(h.read) + '), at: ' + h.at;
       li.setAttribute('aria-label', '#' + k + ' ' + cname(h.cls) + ', ' + readWord(h.read) + ', at ' + h.at);
       te.held.appendChild(li);
-      if (li.classList.contains('is-fresh')) ensureVisible(te.held.parentNode, li);
+      if (li.classList.contains('is-fresh')) ensureVisible(te.held, li);
     });
     // The task's last chain-cache lookup.
     var c = st.chain[ti];
@@ -431,6 +441,7 @@ function renderNarration() {
   clear(n);
   if (S.pos === 0) {
     n.appendChild(el('strong', null, 'Ready. '));
+    if (D.description) n.appendChild(document.createTextNode(D.description + ' — '));
     n.appendChild(document.createTextNode(N + ' steps in ' + D.tasks.length + ' task' + (D.tasks.length === 1 ? '' : 's') + '. Press Next (→) to run the first step.'));
     return;
   }

@@ -124,6 +124,8 @@ export interface PageFinding {
 export interface PageData {
   version: 1;
   title: string;
+  /** One line on what the scenario shows (shown before the first step). */
+  description?: string;
   file: string;
   kernel: string;
   era: 'v5.1' | 'modern';
@@ -140,6 +142,8 @@ export interface PageDataOptions {
   text: TextContext;
   /** Page title (default: the scenario's file name). */
   title?: string;
+  /** One line on what the scenario shows. */
+  description?: string;
 }
 
 const sameSpan = (a: SourceSpan | undefined, b: SourceSpan) => !!a && a.file === b.file && a.line === b.line && a.col === b.col;
@@ -396,6 +400,7 @@ export function buildPageData(scenario: Scenario, report: Report, opts: PageData
   return {
     version: 1,
     title: opts.title ?? baseName(scenario.file),
+    ...(opts.description ? { description: opts.description } : {}),
     file: scenario.file,
     kernel: report.kernel,
     era: profile.era,

@@ -84,9 +84,9 @@ h2, h3, h4 { margin: 0; }
 .task-meta { margin: 0; color: var(--muted); font-size: 0.78rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .task-ctx { color: var(--muted); }
 .task-ctx.is-irq { color: var(--miss); font-weight: 600; }
-.held-box { padding: 4px 10px 6px; border-bottom: 1px solid var(--border); background: var(--panel2); max-height: 45%; overflow-y: auto; flex: none; }
+.held-box { padding: 4px 10px 6px; border-bottom: 1px solid var(--border); background: var(--panel2); max-height: 48%; display: flex; flex-direction: column; flex: none; min-height: 0; }
 .held-h { font-size: 0.8rem; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
-.held { list-style: none; margin: 2px 0 0; padding: 0; }
+.held { list-style: none; margin: 2px 0 0; padding: 0; overflow-y: auto; min-height: 1.4em; flex: 0 1 auto; position: relative; }
 .held-item { display: flex; align-items: center; gap: 6px; padding: 1px 4px; border-radius: 5px; font-size: 0.88rem; }
 .held-item.is-fresh { background: var(--accent-bg); outline: 1px solid var(--accent); }
 .held-idx { color: var(--muted); font-size: 0.78rem; min-width: 1.8em; font-variant-numeric: tabular-nums; }
@@ -186,7 +186,7 @@ body.is-graph-max #graph-panel, body.is-graph-max #side { grid-row: 1 / -1; }
 .usage-table tbody th { text-align: left; font-weight: 500; }
 .usage-table td { text-align: center; }
 .usage-table td.flip { background: var(--flip-bg); color: var(--flip-fg); font-weight: 800; }
-.banner { background: var(--accent-bg); border: 1px solid var(--accent); border-radius: 8px; padding: 6px 10px; margin-bottom: 8px; font-size: 0.9rem; }
+.banner { position: sticky; top: 0; z-index: 1; background: var(--accent-bg); border: 1px solid var(--accent); border-radius: 8px; padding: 6px 10px; margin-bottom: 8px; font-size: 0.9rem; }
 .btn-small { padding: 2px 10px; font-size: 0.85rem; margin-left: 6px; }
 .report-list { display: flex; flex-direction: column; gap: 4px; margin-bottom: 8px; }
 .report-pick { text-align: left; }

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { LockdepSimError } from '../../diag/error.js';
 import { renderHtmlPage } from '../../html/index.js';
 import { INPUT_FORMATS, parseInput, type InputFormat } from '../../input.js';
@@ -12,6 +13,19 @@ export interface HtmlArgs {
   kernel?: string;
   inputFormat?: InputFormat;
   title?: string;
+  /** One line shown before the first step (default: the YAML's `description:`). */
+  description?: string;
+}
+
+/** The `description:` line of a YAML scenario, if it has one (the page shows it before the first step). */
+export function scenarioDescription(text: string, file: string): string | undefined {
+  if (!/\.ya?ml$/i.test(file)) return undefined;
+  try {
+    const d = (parseYaml(text) as { description?: unknown } | null)?.description;
+    return typeof d === 'string' && d.trim() ? d.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function plural(n: number, w: string): string {
@@ -20,9 +34,15 @@ function plural(n: number, w: string): string {
 
 /** Replays one scenario with a timeline and writes its teaching page. Exit 0 when the page is written (reports are content, not failures). */
 export function htmlCommand(a: HtmlArgs, ctx: CliContext): void {
-  const scenario = parseInput(readInput(a.file), a.file, a.inputFormat, a.kernel);
+  const text = readInput(a.file);
+  const scenario = parseInput(text, a.file, a.inputFormat, a.kernel);
   const report = replay(scenario, { timeline: true, ...(a.kernel ? { kernel: a.kernel } : {}) });
-  const page = renderHtmlPage(scenario, report, { text: textContextFor(scenario, a.kernel), ...(a.title ? { title: a.title } : {}) });
+  const description = a.description ?? scenarioDescription(text, a.file);
+  const page = renderHtmlPage(scenario, report, {
+    text: textContextFor(scenario, a.kernel),
+    ...(a.title ? { title: a.title } : {}),
+    ...(description ? { description } : {}),
+  });
   if (!a.output || a.output === '-') ctx.io.stdout(page);
   else {
     try {
@@ -50,13 +70,15 @@ export const registerHtml: RegisterCommand = (y, ctx) =>
         .option('output', { alias: 'o', type: 'string', describe: 'the HTML file to write (default: stdout)' })
         .option('kernel', { type: 'string', describe: 'kernel version to emulate (overrides the scenario), e.g. 6.1.192' })
         .option('input-format', { choices: INPUT_FORMATS, describe: 'input format (default: from the file extension)' })
-        .option('title', { type: 'string', describe: 'page title (default: the file name)' }),
+        .option('title', { type: 'string', describe: 'page title (default: the file name)' })
+        .option('description', { type: 'string', describe: "one line on what the scenario shows (default: the scenario's description)" }),
     (args) => {
       const a: HtmlArgs = { file: args.file as string };
       if (args.output !== undefined) a.output = args.output;
       if (args.kernel !== undefined) a.kernel = args.kernel;
       if (args['input-format'] !== undefined) a.inputFormat = args['input-format'];
       if (args.title !== undefined) a.title = args.title;
+      if (args.description !== undefined) a.description = args.description;
       htmlCommand(a, ctx);
     },
   );
