@@ -275,7 +275,6 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
         related: v.declared.map((r) => ({ message: `declared: ${r.before} before ${r.after} (${r.why})`, location: r.span })),
         fingerprint: `lockdep-sim/policy-order|${v.edges.map((e) => `${e.from}->${e.to}`).join('|')}`,
       };
-      if (diff) f.baselineState = 'new';
       suppress(f, v.edges.map((e) => [e.from, e.to]));
       findings.push(f);
     }

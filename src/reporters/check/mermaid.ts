@@ -4,12 +4,13 @@
  * `flowchart LR`, node definitions `nK["label"]`, `subgraph levelN ["label"]` ... `end` for policy
  * levels, edges `nK -->|"label"| nM` (`-.->` for dependencies the validator refused), `linkStyle`
  * lines colouring cycle edges and `style` lines for focus classes. Labels escape `"`, `#`, `<`,
- * `>` and `&` with Mermaid entity codes (`#quot;`, `#35;`, `#lt;`, `#gt;`, `#amp;`).
+ * `>`, `&`, `|`, `[` and `]` with Mermaid entity codes (`#quot;`, `#35;`, `#lt;`, `#gt;`, `#amp;`,
+ * `#124;`, `#91;`, `#93;`).
  */
 import type { GraphModel } from '../../check/graph-model.js';
 
 export function mermaidText(s: string): string {
-  return s.replace(/[#"<>&]/g, (c) => ({ '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '&': '#amp;' })[c]!);
+  return s.replace(/[#"<>&|[\]\n]/g, (c) => ({ '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '&': '#amp;', '|': '#124;', '[': '#91;', ']': '#93;', '\n': ' ' })[c]!);
 }
 
 export function renderMermaid(m: GraphModel): string {
