@@ -243,7 +243,12 @@ function buildGraph() {
   g.appendChild(defs);
   var edges = svg('g', null, 'edges'), labels = svg('g', null, 'edge-labels'), nodes = svg('g', null, 'nodes');
   D.edges.forEach(function (e, i) {
-    var path = svg('path', { d: curvePath(e.points) }, 'edge');
+    var d = curvePath(e.points);
+    if (e.self && e.points.length === 2) {
+      var a = e.points[0], b = e.points[1], reach = 72;
+      d = 'M' + a[0] + ',' + a[1] + 'C' + (a[0] + reach) + ',' + (a[1] - 34) + ' ' + (b[0] + reach) + ',' + (b[1] + 34) + ' ' + b[0] + ',' + b[1];
+    }
+    var path = svg('path', { d: d }, 'edge');
     edges.appendChild(path);
     var lg = svg('g', { transform: 'translate(' + e.labelX + ',' + e.labelY + ')' }, 'elabel');
     var rect = svg('rect', { x: -20, y: -11, width: 40, height: 22, rx: 5 });

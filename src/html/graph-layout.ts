@@ -12,6 +12,8 @@ export const LABEL_CHAR_W = 8;
 const NODE_PAD_X = 14;
 export const NODE_H = 28;
 const LABEL_H = 19;
+/** How far a self-dependency loop reaches to the right of its node. */
+export const SELF_LOOP_W = 56;
 
 export interface LayoutNodeIn {
   /** The node's text (class name and usage string, on one line). */
@@ -29,7 +31,8 @@ export interface LayoutOut {
   width: number;
   height: number;
   nodes: { x: number; y: number; width: number; height: number }[];
-  edges: { points: [number, number][]; labelX: number; labelY: number }[];
+  /** `self`: a loop from the first point to the second around the node's right side. */
+  edges: { points: [number, number][]; labelX: number; labelY: number; self?: boolean }[];
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -39,23 +42,38 @@ export function layoutGraph(nodes: readonly LayoutNodeIn[], edges: readonly Layo
   g.setGraph({ rankdir: 'TB', nodesep: 26, ranksep: 22, edgesep: 14, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   nodes.forEach((n, i) => g.setNode(String(i), { width: Math.max(8, n.text.length) * NODE_CHAR_W + 2 * NODE_PAD_X, height: NODE_H }));
-  edges.forEach((e, i) =>
-    g.setEdge(String(e.from), String(e.to), { width: e.label.length * LABEL_CHAR_W + 12, height: LABEL_H, labelpos: 'c' }, `e${i}`),
-  );
+  edges.forEach((e, i) => {
+    if (e.from !== e.to) g.setEdge(String(e.from), String(e.to), { width: e.label.length * LABEL_CHAR_W + 12, height: LABEL_H, labelpos: 'c' }, `e${i}`);
+  });
   dagre.layout(g);
   const graph = g.graph() as { width?: number; height?: number };
-  return {
-    width: Math.ceil(graph.width ?? 0),
-    height: Math.ceil(graph.height ?? 0),
-    nodes: nodes.map((_, i) => {
-      const n = g.node(String(i)) as { x: number; y: number; width: number; height: number };
-      return { x: round(n.x), y: round(n.y), width: round(n.width), height: round(n.height) };
-    }),
-    edges: edges.map((e, i) => {
-      const l = g.edge(String(e.from), String(e.to), `e${i}`) as { points?: { x: number; y: number }[]; x?: number; y?: number };
-      const points = (l.points ?? []).map((p) => [round(p.x), round(p.y)] as [number, number]);
-      const mid = points[Math.floor(points.length / 2)] ?? [0, 0];
-      return { points, labelX: round(l.x ?? mid[0]), labelY: round(l.y ?? mid[1]) };
-    }),
-  };
+  let width = graph.width ?? 0;
+  const laidNodes = nodes.map((_, i) => {
+    const n = g.node(String(i)) as { x: number; y: number; width: number; height: number };
+    return { x: round(n.x), y: round(n.y), width: round(n.width), height: round(n.height) };
+  });
+  const laidEdges = edges.map((e, i): LayoutOut['edges'][number] => {
+    if (e.from === e.to) {
+      // A self-dependency (recursive locking): a loop on the node's right side, label beside it.
+      const n = laidNodes[e.from]!;
+      const right = n.x + n.width / 2;
+      const labelW = e.label.length * LABEL_CHAR_W + 12;
+      const labelX = right + SELF_LOOP_W + 8 + labelW / 2;
+      width = Math.max(width, labelX + labelW / 2 + 8);
+      return {
+        points: [
+          [round(right - 16), round(n.y - n.height / 2)],
+          [round(right - 16), round(n.y + n.height / 2)],
+        ],
+        labelX: round(labelX),
+        labelY: n.y,
+        self: true,
+      };
+    }
+    const l = g.edge(String(e.from), String(e.to), `e${i}`) as { points?: { x: number; y: number }[]; x?: number; y?: number };
+    const points = (l.points ?? []).map((p) => [round(p.x), round(p.y)] as [number, number]);
+    const mid = points[Math.floor(points.length / 2)] ?? [0, 0];
+    return { points, labelX: round(l.x ?? mid[0]), labelY: round(l.y ?? mid[1]) };
+  });
+  return { width: Math.ceil(width), height: Math.ceil(graph.height ?? 0), nodes: laidNodes, edges: laidEdges };
 }

@@ -62,6 +62,8 @@ export interface PageEdge {
   points: [number, number][];
   labelX: number;
   labelY: number;
+  /** A self-dependency (recursive locking): drawn as a loop from points[0] to points[1]. */
+  self?: boolean;
 }
 
 export interface PageHeld {
@@ -416,6 +418,7 @@ export function buildPageData(scenario: Scenario, report: Report, opts: PageData
       points: layout.edges[i]!.points,
       labelX: layout.edges[i]!.labelX,
       labelY: layout.edges[i]!.labelY,
+      ...(layout.edges[i]!.self ? { self: true } : {}),
     })),
     graph: { width: layout.width, height: layout.height },
     frames,

@@ -153,6 +153,28 @@ describe('page data of the fixed scenario', () => {
   });
 });
 
+describe('page data of the teaching scenarios', () => {
+  it('draws a recursive-locking report as a refused self-dependency', () => {
+    const d = pageData(path.join(SCENARIOS, 'aa-recursive.yaml'));
+    const f = d.findings[0]!;
+    expect(f.kind).toBe('recursive');
+    expect(f.title).toBe('possible recursive locking detected');
+    const self = d.edges[f.cycle!.edges[0]!]!;
+    expect(self).toMatchObject({ from: self.to, added: -1, attempted: f.frame, self: true, refusedBy: 'baz-move#2' });
+    expect(self.labelX).toBeLessThanOrEqual(d.graph.width);
+  });
+
+  it('explains that a trylock is not validated', () => {
+    const d = pageData(path.join(SCENARIOS, 'trylock-no-cycle.yaml'));
+    const t = d.tasks.findIndex((x) => x.steps.some((s) => s.label.startsWith('trylock ')));
+    const step = d.tasks[t]!.steps.find((s) => s.label.startsWith('trylock '))!;
+    const frame = d.frames[step.frame]!;
+    expect(frame.chain).toBeUndefined();
+    expect(frame.notes.map((n) => n.text).join(' ')).toContain('A trylock cannot wait, so it is never validated');
+    expect(d.findings).toEqual([]);
+  });
+});
+
 describe('the HTML shell', () => {
   const file = path.join(SCENARIOS, 'mm-hotremove-2019.yaml');
   const { scenario, report, text } = load(file);
