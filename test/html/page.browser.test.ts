@@ -267,6 +267,15 @@ describe('the seed scenario in Chromium', () => {
     await page.getByRole('tab', { name: /^Report/ }).click();
     expect(await lowContrast(page)).toEqual([]);
     await shot(page, 'seed-54-report-dark');
+    // The check itself catches a pale text.
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'pale';
+      p.className = 'probe';
+      p.style.cssText = 'color:#777;background:#555;position:fixed;top:0;left:0';
+      document.body.appendChild(p);
+    });
+    expect(await lowContrast(page)).toEqual([expect.stringMatching(/^p\.probe: 1\.\d+ "pale"$/)]);
     expect(problems).toEqual([]);
     await page.close();
   }, T);
