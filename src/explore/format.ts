@@ -1,0 +1,116 @@
+/**
+ * Explorer results as text: one line per cycle (for `run --explore`), and the full report with
+ * each confirmed deadlock's schedule as a table, one column per task:
+ *
+ *     # | foo-ctl/412            | kworker/1:2/87         | source
+ *    ---+------------------------+------------------------+---------------------------
+ *     1 | lock(&foo->dev_lock)   |                        | abba.yaml:25 foo_ioctl
+ *     2 |                        | lock(foo_list_lock)    | abba.yaml:45 foo_scan_work
+ *    ---+------------------------+------------------------+---------------------------
+ *       | BLOCKED                | BLOCKED                |
+ *       | waits for foo_list_... | waits for &foo->dev... |
+ *
+ * Pure: results in, strings out (the elapsed time, which is not deterministic, is the caller's).
+ */
+import type { ExploreResult, Schedule, SearchSummary } from './explore.js';
+
+function cycleText(r: ExploreResult): string {
+  return r.kind === 'recursive' ? `${r.cycle[0]} -> ${r.cycle[0]}` : [...r.cycle, r.cycle[0]].join(' -> ');
+}
+
+function coverage(s: SearchSummary): string {
+  const why = s.stoppedBy === 'time' ? 'time budget' : `state budget of ${s.maxStates}`;
+  return `${why} exhausted after ${s.states} states (${s.transitions} transitions, schedules up to ${s.maxDepth} moves, ${s.pending ?? 0} branches still open)`;
+}
+
+/** One line per cycle: `explore: <cycle>: <verdict> (<why>)`. */
+export function formatExploreLine(r: ExploreResult): string {
+  let why: string;
+  switch (r.verdict) {
+    case 'confirmed': {
+      const s = r.schedule!;
+      const who = s.tasks.filter((t) => t.deadlocked).map((t) => t.name);
+      why = `${who.length === 1 ? `${who[0]} deadlocks on itself` : `${who.join(', ')} deadlock`} on ${r.deadlockClasses!.join(', ')}; ${s.rows.length}-step schedule`;
+      break;
+    }
+    case 'refuted':
+      why = r.reason ? `${r.reason.kind}${r.reason.lock ? `: ${r.reason.lock}` : ''}` : 'no deadlocking schedule';
+      why += r.reason?.proof ? '; for every interleaving' : `; all ${r.search.states} states searched`;
+      break;
+    case 'unknown':
+      why = r.note ?? coverage(r.search);
+      break;
+  }
+  return `explore: ${cycleText(r)}: ${r.verdict} (${why})`;
+}
+
+function pad(s: string, n: number): string {
+  return s + ' '.repeat(Math.max(0, n - s.length));
+}
+
+/** The schedule as a k-column table (plus step number and source columns). */
+export function formatSchedule(s: Schedule): string {
+  const k = s.tasks.length;
+  const body: string[][] = s.rows.map((row) => {
+    const cells = new Array<string>(k).fill('');
+    cells[row.column] = row.text;
+    const file = row.at.file.split('/').pop();
+    return cells.concat(`${file}:${row.at.line}${row.fn ? ` ${row.fn}` : ''}`);
+  });
+  const tail: string[][] = [];
+  const blocked = new Map(s.blocked.map((b) => [b.column, b]));
+  const lines = s.tasks.map((t, i) => {
+    const b = blocked.get(i);
+    if (!b) return [t.deadlocked ? 'BLOCKED' : '(not blocked)'];
+    const out = [`BLOCKED${b.queued ? ' (queued)' : b.spinning ? ' (spinning)' : ''}`, `waits for ${b.waitsFor} (${b.mode})`];
+    for (const h of b.heldBy) out.push(`held by ${h.task} (${h.mode})`);
+    for (const q of b.behind) out.push(`behind writer ${q}`);
+    return out;
+  });
+  const height = Math.max(...lines.map((l) => l.length));
+  for (let j = 0; j < height; j++) tail.push([...lines.map((l) => l[j] ?? ''), '']);
+  const head = [...s.tasks.map((t) => t.name), 'source'];
+  const numW = String(body.length).length;
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length), ...tail.map((r) => r[i]!.length)));
+  const line = (num: string, cells: string[]) =>
+    `  ${pad(num, numW)} | ${cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]!))).join(' | ')}`.trimEnd();
+  const rule = `  ${'-'.repeat(numW)}-+-${widths.map((w) => '-'.repeat(w)).join('-+-')}`;
+  const out = [line('#', head), rule, ...body.map((r, i) => line(String(i + 1).padStart(numW), r)), rule, ...tail.map((r) => line('', r))];
+  return `${out.join('\n')}\n`;
+}
+
+/** The full text report of one scenario's exploration. */
+export function formatExplore(file: string, results: readonly ExploreResult[]): string {
+  if (results.length === 0) return `lockdep-sim explore: ${file}: no cycles reported, nothing to explore\n`;
+  const s = results[0]!.search;
+  const out: string[] = [];
+  out.push(`lockdep-sim explore: ${file}`);
+  out.push(
+    `searched ${s.states} states, ${s.transitions} transitions, schedules up to ${s.maxDepth} moves (${s.complete ? 'complete' : s.stoppedBy === 'goal' ? 'stopped: every cycle confirmed' : 'INCOMPLETE'}; seed ${s.seed})`,
+  );
+  results.forEach((r, i) => {
+    out.push('');
+    out.push(`cycle ${i + 1} (${r.kind}, finding #${r.finding + 1}): ${cycleText(r)}`);
+    switch (r.verdict) {
+      case 'confirmed': {
+        const sch = r.schedule!;
+        const who = sch.tasks.filter((t) => t.deadlocked).map((t) => t.name);
+        const partial = r.deadlockClasses!.length < new Set(r.cycle).size ? ` (a shortcut through ${r.deadlockClasses!.length} of the cycle's ${new Set(r.cycle).size} classes)` : '';
+        out.push(`  CONFIRMED: ${who.length === 1 ? `${who[0]} waits for itself` : `${who.length} tasks wait for each other`} on ${r.deadlockClasses!.join(', ')}${partial}`);
+        out.push('');
+        out.push(formatSchedule(sch).trimEnd());
+        break;
+      }
+      case 'refuted':
+        out.push(
+          `  REFUTED ${r.reason?.proof ? 'for every interleaving' : 'within bounds'}: ${r.reason ? r.reason.text : `no interleaving closes it (all ${r.search.states} states searched).`}`,
+        );
+        if (r.reason && !r.reason.proof) out.push(`  (bounds: the scenario's tasks, each run its \`repeat\` count; all ${r.search.states} states searched)`);
+        break;
+      case 'unknown':
+        out.push(`  UNKNOWN: ${r.note ?? coverage(r.search)}`);
+        break;
+    }
+  });
+  return `${out.join('\n')}\n`;
+}
