@@ -454,7 +454,12 @@ function linkSplat(
   const sinceOf = (h: HeldLockDesc | undefined): number => {
     if (!h) return -1;
     const c = classIdx.get(h.cls.name);
-    const m = heldBefore.find((p) => p.instance === h.instance && p.cls === c) ?? heldBefore.find((p) => p.cls === c);
+    // Held before the step, or (reports listing the lock just pushed, like MAX_LOCK_DEPTH) after it.
+    const after = frames[fi]?.held ?? [];
+    const m =
+      heldBefore.find((p) => p.instance === h.instance && p.cls === c) ??
+      after.find((p) => p.instance === h.instance && p.cls === c) ??
+      heldBefore.find((p) => p.cls === c);
     return m ? m.since : -1;
   };
   let pending: SplatLink | undefined;

@@ -1,5 +1,5 @@
 // The teaching page without a browser: its data model, escaping and the HTML shell.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { textContextFor } from '../../src/cli/context.js';
@@ -11,6 +11,7 @@ import { replay } from '../../src/validator/replay.js';
 import { HOSTILE_YAML, TRICKY_NAMES } from './fixtures.js';
 
 const SCENARIOS = path.resolve(__dirname, '../../scenarios');
+const ORACLE = path.resolve(__dirname, '../../../shared/oracle/replay');
 
 function load(file: string, text = readFileSync(file, 'utf8')) {
   const scenario = parseInput(text, file);
@@ -172,6 +173,21 @@ describe('page data of the teaching scenarios', () => {
     expect(frame.chain).toBeUndefined();
     expect(frame.notes.map((n) => n.text).join(' ')).toContain('A trylock cannot wait, so it is never validated');
     expect(d.findings).toEqual([]);
+  });
+});
+
+describe('page data of the oracle case scripts', () => {
+  it('builds for every case, and links every -> #N entry and every held lock of every report', () => {
+    const cases = readdirSync(ORACLE).filter((f) => f.endsWith('.script'));
+    expect(cases.length).toBeGreaterThan(40);
+    const unlinked: string[] = [];
+    for (const c of cases) {
+      const d = pageData(path.join(ORACLE, c));
+      for (const f of d.findings) {
+        for (const l of f.lines) if ((/^-> #\d/.test(l.text) || /^ #\d+: /.test(l.text)) && !l.link) unlinked.push(`${c}: ${l.text}`);
+      }
+    }
+    expect(unlinked).toEqual([]);
   });
 });
 
