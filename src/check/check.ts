@@ -204,7 +204,9 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
     }
   };
 
-  // 1. The validator's reports, input by input.
+  // 1. The validator's reports, input by input (circular ones by their set of dependencies).
+  const circularBySet = new Map<string, CheckFinding>();
+  const pairSet = (pairs: readonly (readonly [string, string])[]) => pairs.map(([a, b]) => `${a}->${b}`).sort(cmp).join('|');
   observations.forEach((o, input) => {
     o.report.findings.forEach((f, index) => {
       const cf: CheckFinding = {
@@ -225,6 +227,7 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
       const deps = pairs.map(([a, b]) => edgeByPair.get(`${a}\u0000${b}`)).filter((e): e is ObservedEdge => e !== undefined);
       cf.dependencies = deps.map(ref);
       if (f.kind === 'circular') {
+        if (!circularBySet.has(pairSet(pairs))) circularBySet.set(pairSet(pairs), cf);
         cf.fingerprint = `${f.ruleId}|${[...new Set(pairs.flat())].sort(cmp).join(',')}`;
         if (diff) cf.baselineState = deps.length === pairs.length && deps.every((e) => !addedSet.has(e) && !widenedSet.has(e)) ? 'unchanged' : 'new';
       }
@@ -236,21 +239,35 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
   // 2. Every cycle of the graph.
   const newById = new Map(diff?.newCycles.map((n) => [n.cycle.id, n]) ?? []);
   const cycleReports: CycleReport[] = cycles.map((c) => {
-    const v = inst ? instanceVerdict(c, inst) : { survives: true };
     const r: CycleReport = {
       id: c.id,
       classes: c.classes,
       strong: c.strong,
       component: c.component,
       dependencies: c.steps.map((s) => ref(s.edge)),
-      instance: { survives: v.survives, ...(v.witness ? { witness: v.witness, windings: v.windings! } : {}) },
     };
+    if (inst) {
+      const v = instanceVerdict(c, inst);
+      r.instance = { survives: v.survives, ...(v.witness ? { witness: v.witness, windings: v.windings! } : {}) };
+    }
     const nc = newById.get(c.id);
     if (diff) r.baselineState = nc ? 'new' : 'unchanged';
     if (nc) r.closedBy = ref(nc.closing);
     return r;
   });
-  for (const [i, c] of cycles.entries()) findings.push(cycleFinding(c, cycleReports[i]!, comps, inst !== undefined, newById.get(c.id)?.closing, suppress));
+  // A cycle the validator reported is that report (it gets the cycle id and the instance verdict);
+  // the others, and new cycles against a baseline, are findings of their own.
+  for (const [i, c] of cycles.entries()) {
+    const r = cycleReports[i]!;
+    const closing = newById.get(c.id)?.closing;
+    const reported = circularBySet.get(pairSet(c.steps.map((st) => [st.edge.from, st.edge.to] as const)));
+    if (reported && !closing) {
+      reported.cycle = c.id;
+      reported.message += instanceText(r);
+      continue;
+    }
+    findings.push(cycleFinding(c, r, comps, closing, suppress));
+  }
 
   // 3. The policy.
   if (cp) {
@@ -381,11 +398,18 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
   return { result, observations, graph, components: comps, ordering };
 }
 
+/** `; it holds for lock instances too: ...` (empty without the instance replay). */
+function instanceText(r: CycleReport): string {
+  if (!r.instance) return '';
+  return r.instance.survives
+    ? `; it holds for lock instances too: ${r.instance.witness!.join(' -> ')} -> ${r.instance.witness![0]}`
+    : '; it does not hold for lock instances: different instances of one class close it (is that the same lock? lockdep cannot tell; a false positive if the code orders those instances)';
+}
+
 function cycleFinding(
   c: Cycle,
   r: CycleReport,
   comps: readonly Component[],
-  haveInstances: boolean,
   closing: ObservedEdge | undefined,
   suppress: (f: CheckFinding, pairs: [string, string][]) => void,
 ): CheckFinding {
@@ -394,12 +418,7 @@ function cycleFinding(
   const walk = `${c.classes.map(q).join(' -> ')} -> ${q(c.classes[0]!)}`;
   const comp = comps[c.component]!;
   const where = comp.classes.length > c.classes.length ? ` (component #${comp.index} of ${plural(comp.classes.length, 'class')})` : '';
-  let instance = '';
-  if (haveInstances) {
-    instance = r.instance.survives
-      ? `; it holds for lock instances too: ${r.instance.witness!.join(' -> ')} -> ${r.instance.witness![0]}`
-      : '; it does not hold for lock instances: different instances of one class close it (is that the same lock? lockdep cannot tell; a false positive if the code orders those instances)';
-  }
+  const instance = instanceText(r);
   const ruleId = closing ? 'lockdep-sim/new-cycle' : c.strong ? 'lockdep-sim/cycle' : 'lockdep-sim/weak-cycle';
   const what = c.strong ? 'lock order cycle' : 'cycle through recursive reads only (not a deadlock)';
   const message = closing

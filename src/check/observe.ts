@@ -181,6 +181,15 @@ export function observe(scenario: Scenario, opts: ObserveOptions = {}): Observat
     const c = classes.get(name);
     if (c) c.modes = ([0, 1, 2] as const).filter((r) => m.has(r)).map((r) => MODE[r]);
   }
+  // When each dependency was first seen: stored ones when recorded, refused ones at their report.
+  const when = new Map<string, number>();
+  (report.timeline ?? []).forEach((e, i) => {
+    if (e.type === 'dependency' && e.added && !when.has(`${e.from}\u0000${e.to}`)) when.set(`${e.from}\u0000${e.to}`, i);
+    if (e.type === 'finding') {
+      const r = rejectedEdge(report.findings[e.index]!, engine.modern);
+      if (r && !when.has(`${r.from}\u0000${r.to}`)) when.set(`${r.from}\u0000${r.to}`, i);
+    }
+  });
   // Report timelines can be large: the observation keeps what it needs only.
   delete report.timeline;
 
@@ -206,6 +215,9 @@ export function observe(scenario: Scenario, opts: ObserveOptions = {}): Observat
     edges.push(e);
     byPair.set(k, e);
   }
+  // Observation order = chronological order (recording order for stored dependencies).
+  edges.sort((a, b) => (when.get(`${a.from}\u0000${a.to}`) ?? a.order) - (when.get(`${b.from}\u0000${b.to}`) ?? b.order) || a.order - b.order);
+  edges.forEach((e, i) => (e.order = i));
   return {
     scenario,
     report,

@@ -50,7 +50,8 @@ export interface CycleReport {
   component: number;
   /** `classes[i] -> classes[i+1]` (wrapping), each with its witness. */
   dependencies: DependencyRef[];
-  instance: InstanceVerdictRef;
+  /** Absent with --no-instances. */
+  instance?: InstanceVerdictRef;
   /** With --baseline. */
   baselineState?: 'new' | 'unchanged';
   /** New cycles: the new dependency that closed it. */
@@ -86,7 +87,7 @@ export interface CheckFinding {
   path?: string[];
   /** The offending dependencies (a cycle's, in order). */
   dependencies: DependencyRef[];
-  /** Id of the cycle (in `cycles`). */
+  /** Id of the cycle (in `cycles`; for a validator `circular` report, the cycle it reported). */
   cycle?: string;
   /** A validator finding: which input and which of its report's findings. */
   validator?: { input: number; index: number; kind: FindingKind; count: number };

@@ -39,6 +39,7 @@ const CASES: Case[] = [
   { name: 'mm-hotremove-2019', files: ['scenarios/mm-hotremove-2019.yaml'], explain: ['mem_sysfs_mutex', 'kn->count'] },
   { name: 'mm-hotremove-2019-policy', files: ['scenarios/mm-hotremove-2019.yaml'], policy: POLICY },
   { name: 'mm-hotremove-regression', files: ['scenarios/mm-hotremove-2019.yaml'], baselineOf: ['scenarios/mm-hotremove-2020-fixed.yaml'], policy: POLICY },
+  { name: 'hidden-cycle', files: ['test/fixtures/check/hidden-cycle.yaml'], explain: ['buf_lock', 'pool_lock'] },
   { name: 'instances', files: ['test/fixtures/check/instances.yaml'] },
   { name: 'read-cycle', files: ['test/fixtures/check/read-cycle.yaml'], explain: ['tbl_lock', 'stats_lock'] },
 ];

@@ -33,10 +33,12 @@ describe('outputs validate against their schemas', () => {
 
   it('SARIF results point at the scenario step, with the stack and the cycle as a code flow', () => {
     const log = JSON.parse(readFileSync(new URL('abba/check.sarif', GOLDEN), 'utf8'));
-    const cycle = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'lockdep-sim/cycle');
+    const cycle = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'lockdep/circular');
     expect(cycle.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'scenarios/abba.yaml' }, region: expect.objectContaining({ startLine: expect.any(Number) }) });
     expect(cycle.stacks[0].frames.length).toBeGreaterThan(0);
     expect(cycle.codeFlows[0].threadFlows[0].locations).toHaveLength(2);
-    expect(log.runs[0].tool.driver.rules[cycle.ruleIndex].id).toBe('lockdep-sim/cycle');
+    expect(log.runs[0].tool.driver.rules[cycle.ruleIndex].id).toBe('lockdep/circular');
+    const other = JSON.parse(readFileSync(new URL('instances/check.sarif', GOLDEN), 'utf8'));
+    expect(other.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['lockdep/circular', 'lockdep/circular']);
   });
 });
