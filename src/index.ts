@@ -11,3 +11,4 @@ export { replay, profileFor, type ReplayOptions } from './validator/replay.js';
 export type { Limits } from './validator/lockdep.js';
 export { renderFinding, renderFindings, type TextContext } from './reporters/text/index.js';
 export { renderProcLockdep } from './reporters/proc.js';
+export { renderHtmlPage, buildPageData, type PageData } from './html/index.js';
