@@ -11,7 +11,7 @@
  * plus, for every cycle, whether it holds between lock instances, and the smallest set of
  * dependencies whose removal makes the observed order consistent with a ranking of the rest.
  */
-import type { Finding, FindingKind } from '../model/findings.js';
+import type { Finding } from '../model/findings.js';
 import type { Scenario } from '../model/scenario.js';
 import { formatFrame } from '../model/frame.js';
 import { formatSpan } from '../model/span.js';
@@ -25,8 +25,11 @@ import { mergeGraphs, observe, type Observation, type ObservedEdge, type Observe
 import { adviseOrdering, type OrderingAdvice } from './ordering.js';
 import { checkNeverNested, checkOrder, exceptionFor, unknownNames } from './policy-check.js';
 import { compilePolicy, type CompiledPolicy, type OrderReason, type Policy } from './policy.js';
-import { CHECK_RESULT_VERSION, type CheckFinding, type CheckResult, type CycleReport, type DependencyRef, type Level } from './result.js';
+import { CHECK_RESULT_VERSION, type CheckFinding, type CheckResult, type CycleReport, type DependencyRef } from './result.js';
+import { levelOf } from './rules.js';
 import { cmp } from './strong.js';
+
+export { CHECK_RULES, levelOf, VALIDATOR_KINDS } from './rules.js';
 
 export interface CheckOptions extends ObserveOptions {
   policy?: Policy;
@@ -48,48 +51,6 @@ export interface CheckRun {
   components: Component[];
   ordering: OrderingAdvice;
 }
-
-/** Severity of each rule (the validator's reports are errors, capacity limits warnings). */
-export function levelOf(ruleId: string, strong = true): Level {
-  switch (ruleId) {
-    case 'lockdep/limit':
-    case 'lockdep/misuse':
-    case 'lockdep-sim/new-dependency':
-      return 'warning';
-    case 'lockdep-sim/weak-cycle':
-    case 'lockdep-sim/policy-unknown-lock':
-      return 'note';
-    default:
-      return strong ? 'error' : 'note';
-  }
-}
-
-/** Every rule id check can produce, with a one-line description (SARIF rules, docs). */
-export const CHECK_RULES: Record<string, string> = {
-  'lockdep-sim/cycle': 'A cycle in the observed lock order (a possible deadlock): one per dependency, the shortest through it.',
-  'lockdep-sim/weak-cycle': 'A cycle through recursive read acquisitions only: not a deadlock under modern semantics (reference §2.3).',
-  'lockdep-sim/policy-order': "An observed dependency (or path) against the policy's declared lock order.",
-  'lockdep-sim/never-nested': 'Two locks the policy says are never nested were held together.',
-  'lockdep-sim/policy-unknown-lock': 'A lock name in the policy that matches no lock class of the inputs.',
-  'lockdep-sim/new-dependency': 'A dependency that is not in the baseline.',
-  'lockdep-sim/new-cycle': 'A cycle that did not exist in the baseline, with the new dependency that closed it.',
-};
-
-/** The validator's rule ids (one per finding kind). */
-export const VALIDATOR_KINDS: readonly FindingKind[] = [
-  'circular',
-  'recursive',
-  'bad-unlock',
-  'inconsistent',
-  'irq-inversion',
-  'irq-safe-unsafe',
-  'wait-context',
-  'held-lock-freed',
-  'lock-held-user',
-  'nested-not-taken',
-  'limit',
-  'misuse',
-];
 
 export function depRef(e: ObservedEdge): DependencyRef {
   const d: DependencyRef = { from: e.from, to: e.to, kinds: [...e.kinds], at: e.witness.at, task: e.witness.task, stack: e.witness.stack.map(formatFrame) };

@@ -10,7 +10,7 @@
  * Validated against the official schema (sarif-2.1.0-rtm.5) in test/check/sarif.test.ts.
  */
 import type * as Sarif from 'sarif';
-import { CHECK_RULES, levelOf, VALIDATOR_KINDS } from '../../check/check.js';
+import { CHECK_RULES, levelOf, VALIDATOR_KINDS } from '../../check/rules.js';
 import type { CheckFinding, CheckResult, DependencyRef } from '../../check/result.js';
 import type { SourceSpan } from '../../model/span.js';
 
