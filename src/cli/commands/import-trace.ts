@@ -1,0 +1,260 @@
+/**
+ * `lockdep-sim import trace FILE|-`: validate an ftrace lock_acquire/lock_release trace (text, or
+ * gzip-compressed: detected by its magic bytes) as the kernel's lockdep would, streaming, and print
+ * the reports like `run`. Also the streaming helpers the other import commands share: chunked
+ * reading with transparent gunzip, a progress bar on a terminal, the summary line, file output.
+ */
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Argv } from 'yargs';
+import { LockdepSimError } from '../../diag/error.js';
+import type { Finding, Report } from '../../model/findings.js';
+import { graphFromReport, serializeGraph, type GraphSource } from '../../importers/proc/graph-json.js';
+import { TraceImporter, type TraceImportStats } from '../../importers/trace/importer.js';
+import { renderProcLockdep } from '../../reporters/proc.js';
+import { renderFindings } from '../../reporters/text/index.js';
+import { profileOf } from '../../validator/replay.js';
+import { EXIT, type CliContext } from '../context.js';
+
+// ---------------------------------------------------------------------------------------------------
+// Shared by the import commands
+
+const CHUNK = 1 << 20;
+
+function ioError(file: string, e: unknown, what = 'read'): LockdepSimError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const gz = code?.startsWith('Z_') || /incorrect header|unexpected end|invalid/i.test((e as Error)?.message ?? '');
+  return new LockdepSimError([
+    {
+      code: 'io',
+      message: gz ? `cannot decompress ${file}: ${(e as Error).message}` : `cannot ${what} ${file}${code ? ` (${code})` : ''}`,
+      span: { file, line: 1, col: 1 },
+      hint: gz ? 'the file starts like gzip but is damaged or truncated; try zcat on it' : code === 'ENOENT' ? 'check the path' : 'check the file permissions',
+    },
+  ]);
+}
+
+/** An input opened for streaming: its chunks (decompressed when gzip) and how far reading got. */
+export interface InputStream {
+  chunks: AsyncIterable<Buffer>;
+  /** Raw bytes read so far, and the total when known (a file). */
+  progress(): { read: number; total?: number };
+}
+
+/** Opens FILE (or stdin for `-`) for chunked reading; gzip is recognised by its magic bytes. */
+export function openInput(file: string, stdin: NodeJS.ReadableStream = process.stdin): InputStream {
+  let total: number | undefined;
+  let raw: NodeJS.ReadableStream & { bytesRead?: number };
+  if (file === '-') raw = stdin;
+  else {
+    try {
+      const st = statSync(file);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      total = st.size;
+    } catch (e) {
+      throw ioError(file, e);
+    }
+    raw = createReadStream(file, { highWaterMark: CHUNK });
+  }
+  let read = 0;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const it = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await it.next();
+    } catch (e) {
+      throw ioError(file, e);
+    }
+    if (first.done) return;
+    const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
+    read += head.length;
+    async function* rawChunks(): AsyncGenerator<Buffer> {
+      yield head;
+      for (;;) {
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          throw ioError(file, e);
+        }
+        if (r.done) return;
+        const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+        read += b.length;
+        yield b;
+      }
+    }
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      const gunzip = Readable.from(rawChunks()).pipe(createGunzip({ chunkSize: CHUNK }));
+      try {
+        for await (const c of gunzip) yield c as Buffer;
+      } catch (e) {
+        if (e instanceof LockdepSimError) throw e;
+        throw ioError(file, e);
+      }
+    } else {
+      yield* rawChunks();
+    }
+  }
+  return { chunks: chunks(), progress: () => (total === undefined ? { read } : { read, total }) };
+}
+
+/** A one-line progress bar on stderr, only on a terminal; redrawn at most every 200 ms. */
+export class ProgressBar {
+  private last = 0;
+  private shown = false;
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly label: string,
+  ) {}
+
+  update(read: number, total: number | undefined, events: number, startedAt: number): void {
+    if (!this.ctx.io.isTTY) return;
+    const now = Date.now();
+    if (now - this.last < 200) return;
+    this.last = now;
+    const secs = Math.max((now - startedAt) / 1000, 1e-3);
+    const rate = `${fmtCount(Math.round(events / secs))} events/s`;
+    let bar = '';
+    if (total) {
+      const frac = Math.min(1, read / total);
+      const width = 30;
+      const full = Math.round(frac * width);
+      bar = `[${'#'.repeat(full)}${' '.repeat(width - full)}] ${String(Math.round(frac * 100)).padStart(3)}% `;
+    }
+    this.ctx.io.stderr(`\r${this.label}: ${bar}${fmtCount(events)} events, ${rate}\u001b[K`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) this.ctx.io.stderr('\r\u001b[K');
+    this.shown = false;
+  }
+}
+
+/** 1234567 → `1,234,567` */
+export function fmtCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function plural(n: number, w: string, many = `${w}s`): string {
+  return `${fmtCount(n)} ${n === 1 ? w : many}`;
+}
+
+/** `2 findings (1 circular, 1 inconsistent)` or `no findings`. */
+export function findingsSummary(findings: readonly Finding[]): string {
+  if (!findings.length) return 'no findings';
+  const kinds = new Map<string, number>();
+  for (const f of findings) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
+  return `${plural(findings.length, 'finding')} (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`;
+}
+
+/** Writes an output file; a failure is an input error with a hint. */
+export function writeFile(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw ioError(file, e, 'write');
+  }
+}
+
+/** --graph-out / --proc-out / findings on stdout / exit code: what every validating import does. */
+export function emitReport(
+  ctx: CliContext,
+  report: Report,
+  o: { kernel: string; debugLockdep: boolean; graphOut?: string; procOut?: string; format: 'text' | 'json'; source: GraphSource },
+): void {
+  const profile = profileOf(o.kernel, { debugLockdep: o.debugLockdep });
+  if (o.graphOut) writeFile(o.graphOut, serializeGraph(graphFromReport(report, o.source)));
+  if (o.procOut) writeFile(o.procOut, renderProcLockdep(report, { debugLockdep: o.debugLockdep }));
+  if (o.format === 'json') ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else ctx.io.stdout(renderFindings(report.findings, { profile, taint: 'Not tainted' }));
+  ctx.setExit(report.findings.length ? EXIT.findings : EXIT.clean);
+}
+
+/** The options every validating import shares. */
+export function validateOptions<T>(c: Argv<T>) {
+  return c
+    .option('kernel', { type: 'string', default: '6.1.192', describe: 'kernel version whose lockdep to imitate (semantics and report format)' })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'findings as kernel text, or the whole report as JSON' })
+    .option('graph-out', { type: 'string', describe: 'write the dependency graph as graph JSON (docs/graph-json.md) to FILE' })
+    .option('proc-out', { type: 'string', describe: 'write the simulated /proc/lockdep to FILE' })
+    .option('debug-lockdep', { type: 'boolean', default: false, describe: 'CONFIG_DEBUG_LOCKDEP: OPS: column in --proc-out and ops: in reports' })
+    .option('stop-at-first', { type: 'boolean', default: false, describe: 'stop validating after the first report, as the kernel does' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no summary and notes on stderr' });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// import trace
+
+function traceSummary(file: string, s: TraceImportStats, secs: number, findings: readonly Finding[]): string {
+  const rate = secs > 0 ? `, ${fmtCount(Math.round(s.events / secs))} events/s` : '';
+  return (
+    `lockdep-sim: ${file}: ${plural(s.events, 'event')} (${fmtCount(s.acquires)} acquire, ${fmtCount(s.releases)} release) in ${secs.toFixed(2)} s${rate}; ` +
+    `${plural(s.tasks, 'task')}, ${plural(s.classes, 'class', 'classes')}, ${plural(s.dependencies, 'dependency', 'dependencies')}, ` +
+    `${plural(s.unbalancedReleases, 'unbalanced release')}; ${findingsSummary(findings)}\n`
+  );
+}
+
+export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
+  return y.command(
+    'trace <file>',
+    'validate an ftrace lock_acquire/lock_release trace (text or .gz; - for stdin) and print the reports',
+    (c) =>
+      validateOptions(c)
+        .positional('file', { type: 'string', demandOption: true, describe: 'the trace: /sys/kernel/tracing/trace or trace-cmd report output, plain or gzip' })
+        .option('lenient', { type: 'boolean', default: false, describe: 'skip malformed lines (counted) instead of stopping at the first' })
+        .option('keep-selftests', { type: 'boolean', default: false, describe: 'keep the boot-time locking self-tests (skipped by default)' })
+        .option('novalidate', { type: 'string', array: true, describe: 'map NAME is never validated (check=0), like rcu_read_lock (repeatable)' })
+        .option('recursive-read', { type: 'string', array: true, describe: '"read" on map NAME means read=2, a recursive reader (repeatable)' })
+        .option('rwlock', { type: 'string', array: true, describe: 'map NAME is an rwlock_t: read=2 in interrupt context, else 1 (repeatable)' }),
+    async (args) => {
+      const file = args.file as string;
+      const started = Date.now();
+      const rules = {
+        ...(args.novalidate ? { novalidate: args.novalidate.map(String) } : {}),
+        ...(args['recursive-read'] ? { recursiveRead: args['recursive-read'].map(String) } : {}),
+        ...(args.rwlock ? { rwlock: args.rwlock.map(String) } : {}),
+      };
+      const imp = new TraceImporter({
+        file,
+        kernel: args.kernel,
+        config: { debugLockdep: args['debug-lockdep'] },
+        rules,
+        keepSelftests: args['keep-selftests'],
+        lenient: args.lenient,
+        stopAfterFirst: args['stop-at-first'],
+      });
+      const input = openInput(file);
+      const bar = new ProgressBar(ctx, file);
+      try {
+        for await (const chunk of input.chunks) {
+          imp.push(chunk);
+          const p = input.progress();
+          bar.update(p.read, p.total, imp.stats.events, started);
+        }
+      } finally {
+        bar.clear();
+      }
+      const r = imp.end();
+      const secs = (Date.now() - started) / 1000;
+      const notes = r.notes;
+      emitReport(ctx, r.report, {
+        kernel: args.kernel,
+        debugLockdep: args['debug-lockdep'],
+        format: args.format,
+        source: { format: 'trace', file, kernel: args.kernel, notes },
+        ...(args['graph-out'] ? { graphOut: args['graph-out'] } : {}),
+        ...(args['proc-out'] ? { procOut: args['proc-out'] } : {}),
+      });
+      if (!args.quiet) {
+        let err = traceSummary(file, r.stats, secs, r.report.findings);
+        if (!r.stats.events) err += 'lockdep-sim: no lock_acquire/lock_release events found; enable them with: echo 1 > /sys/kernel/tracing/events/lock/enable\n';
+        for (const m of imp.badLineMessages) err += `lockdep-sim: skipped malformed line: ${m}\n`;
+        err += 'lockdep-sim: what a trace cannot tell, and what was assumed:\n';
+        for (const n of notes) err += `  - ${n}\n`;
+        ctx.io.stderr(err);
+      }
+    },
+  );
+}

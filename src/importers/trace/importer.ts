@@ -1,0 +1,593 @@
+/**
+ * ftrace lock events → the validator, streaming. Rebuilds each task's held-lock stack from
+ * lock_acquire / lock_release (keyed by pid; the idle tasks, all pid 0, by CPU), follows its interrupt
+ * context and irq/bh state from the flags column, and feeds every operation to a ReplaySession, so
+ * memory grows with tasks and classes, never with events.
+ *
+ * The trace is lossy (assumptions.ts says what is assumed). Besides, the importer:
+ *  - skips acquisitions before the first lock_release event (ftrace enables the two events one
+ *    after the other, so the first acquisitions' releases are missing);
+ *  - skips the boot-time locking self-tests (they run in start_kernel with lockdep silenced and their
+ *    classes are zapped afterwards): while only the boot task has appeared, maps named like the
+ *    self-tests' locks are ignored for the rest of the trace;
+ *  - counts (and otherwise ignores) a release of a map the task does not hold in its current irq
+ *    segment (taken before tracing started, or lost);
+ *  - treats taking a held map again, not for read, as a lost release of the first acquisition;
+ *  - releases what an interrupt handler still holds when the trace shows it has returned;
+ *  - ignores NMI events (lockdep does not record locks taken in NMI).
+ */
+import { inputError } from '../../diag/error.js';
+import type { Frame } from '../../model/frame.js';
+import type { KernelConfig } from '../../model/kernel.js';
+import type { AcquireStep, LockClassDecl, LockRef, Step } from '../../model/scenario.js';
+import type { SourceSpan } from '../../model/span.js';
+import type { Report } from '../../model/findings.js';
+import type { Limits } from '../../validator/lockdep.js';
+import { ReplaySession, profileOf } from '../../validator/replay.js';
+import { TRACE_LIMITS, nameRules, type NameRuleOptions, type NameRules, type ReadRule } from './assumptions.js';
+import { ByteInterner } from './intern.js';
+import { IrqCtx, LineKind, TraceEvent, parseTraceLine } from './line-parser.js';
+import { LineSplitter } from './line-splitter.js';
+
+export interface TraceImportOptions {
+  /** Name used in spans and reports. */
+  file: string;
+  /** Kernel whose lockdep is imitated (semantics and report format). Default `6.1.192`. */
+  kernel?: string;
+  config?: Partial<KernelConfig>;
+  /** Extra name rules (novalidate, recursive-read and rwlock_t names). */
+  rules?: NameRuleOptions;
+  /** Keep the boot-time locking self-tests' events. */
+  keepSelftests?: boolean;
+  /** Count and skip malformed lines instead of failing on the first one. */
+  lenient?: boolean;
+  limits?: Partial<Limits>;
+  /** Stop validating after the first report, as the kernel does. */
+  stopAfterFirst?: boolean;
+}
+
+export interface TraceImportStats {
+  /** Lines read, including headers. */
+  lines: number;
+  /** lock_acquire + lock_release events read. */
+  events: number;
+  acquires: number;
+  releases: number;
+  /** Other trace events (ignored). */
+  otherEvents: number;
+  /** Events the ring buffer dropped (`[LOST N EVENTS]` lines). */
+  lostEvents: number;
+  /** Malformed lines skipped (lenient mode, or a truncated last line). */
+  badLines: number;
+  /** Tasks: one per pid and comm (an exec or rename starts a new one), idle tasks per CPU. */
+  tasks: number;
+  /** Lock classes at the end (map names, plus name/N subclasses). */
+  classes: number;
+  /** Dependencies recorded. */
+  dependencies: number;
+  /** Releases of a map not held in the task's current irq segment (not fatal). */
+  unbalancedReleases: number;
+  /** A map taken again (not for read) while held: its first release was lost. */
+  lostReleases: number;
+  /** Acquisitions before the first lock_release event, at the start or after a gap in lock_acquire events. */
+  skippedBeforeFirstRelease: number;
+  /** Events of the boot-time locking self-tests. */
+  selftestEvents: number;
+  /** Events in NMI context. */
+  nmiEvents: number;
+  /** Locks an interrupt handler still held when the trace showed it had returned. */
+  releasedAtIrqExit: number;
+  /** Acquisitions given a subclass because a map of the same name was held. */
+  subclassAssumed: number;
+  /** Shared acquisitions taken as recursive reads because a shared holder of the same name was held. */
+  recursiveReadAssumed: number;
+  /** Same-name nesting deeper than the 8 subclasses lockdep has (not validated). */
+  tooDeep: number;
+  /** Locks still held at the end of the trace. */
+  heldAtEnd: number;
+  /** First and last timestamp (seconds), NaN without events. */
+  firstTs: number;
+  lastTs: number;
+}
+
+export interface TraceImportResult {
+  report: Report;
+  stats: TraceImportStats;
+  /** What the trace cannot tell and what was assumed (for the output). */
+  notes: string[];
+}
+
+/** A held lock as the importer tracks it (the validator keeps the real held_lock). */
+interface Held {
+  hi: number;
+  lo: number;
+  name: number;
+  sub: number;
+  read: 0 | 1 | 2;
+  /** Instance index within its class (unique among the task's held maps of the same name). */
+  inst: number;
+  /** irq_context at acquisition (bit0 softirq, bit1 hardirq). */
+  seg: number;
+  /** Not given to the validator (nesting too deep): its release is dropped too. */
+  skipped: boolean;
+}
+
+interface TaskInfo {
+  idx: number;
+  pid: number;
+  comm: Uint8Array;
+  /** Interrupt handlers running on top of the task, innermost last: 1 softirq, 2 hardirq. */
+  ctx: number[];
+  seg: number;
+  hardEnabled: boolean;
+  softEnabled: boolean;
+  bhOff: boolean;
+  saved: number[];
+  held: Held[];
+}
+
+interface NameInfo {
+  id: string;
+  check: boolean;
+  read: ReadRule;
+  /** LockRef per instance index. */
+  refs: LockRef[];
+}
+
+const UNKNOWN_IP: Frame = Object.freeze({ symbol: 'unknown', offset: 0, size: 0 }) as Frame;
+const NO_STACK: Frame[] = Object.freeze([]) as unknown as Frame[];
+const MAX_SUBCLASSES = 8;
+/**
+ * This many lock_release events in a row (on all CPUs) mean lock_acquire events were off: when they
+ * come back, tracing is taken as restarted (acquisitions wait for the next lock_release). Real
+ * traces never show more than ~10 in a row; toggling the events shows dozens.
+ */
+const ACQUIRE_GAP = 20;
+const DEFAULT_KERNEL = '6.1.192';
+const ELLIPSIS_COMM = '<...>';
+
+const TRACE_HINT =
+  'expected ftrace text lines like "bash-1337 [002] d..1. 127.240361: lock_acquire: ffff88800429d018 read &sig->lock" ' +
+  '(cat /sys/kernel/tracing/trace, or trace-cmd report); pass --lenient to skip malformed lines';
+
+export class TraceImporter {
+  readonly stats: TraceImportStats = {
+    lines: 0,
+    events: 0,
+    acquires: 0,
+    releases: 0,
+    otherEvents: 0,
+    lostEvents: 0,
+    badLines: 0,
+    tasks: 0,
+    classes: 0,
+    dependencies: 0,
+    unbalancedReleases: 0,
+    lostReleases: 0,
+    skippedBeforeFirstRelease: 0,
+    selftestEvents: 0,
+    nmiEvents: 0,
+    releasedAtIrqExit: 0,
+    subclassAssumed: 0,
+    recursiveReadAssumed: 0,
+    tooDeep: 0,
+    heldAtEnd: 0,
+    firstTs: NaN,
+    lastTs: NaN,
+  };
+  /** The first malformed lines (lenient mode), for warnings. */
+  readonly badLineMessages: string[] = [];
+  readonly session: ReplaySession;
+  private readonly opts: TraceImportOptions;
+  private readonly rules: NameRules;
+  private readonly names = new ByteInterner();
+  private readonly nameInfo: NameInfo[] = [];
+  private readonly ev = new TraceEvent();
+  private readonly splitter: LineSplitter;
+  private readonly tasks = new Map<number, TaskInfo>();
+  private readonly taskList: TaskInfo[] = [];
+  /** A lock_release event has been seen since tracing (re)started: acquisitions count from now. */
+  private seenRelease = false;
+  /** Consecutive lock_release events with no lock_acquire (all tasks). */
+  private releaseRun = 0;
+  /** Key of the first task; undefined once another task has appeared. */
+  private bootTask: number | undefined = NaN;
+  /** Self-test maps to ignore: `name:hi:lo`, and the names that have any. */
+  private readonly selftestMaps = new Set<string>();
+  private readonly selftestNames = new Set<number>();
+  private line = 0;
+  private finalLine = false;
+
+  constructor(opts: TraceImportOptions) {
+    this.opts = opts;
+    this.rules = nameRules(opts.rules);
+    this.session = new ReplaySession(opts.file, profileOf(opts.kernel ?? DEFAULT_KERNEL, opts.config ?? {}), [], {
+      stopAfterFirst: opts.stopAfterFirst ?? false,
+      ...(opts.limits ? { limits: opts.limits } : {}),
+    });
+    this.splitter = new LineSplitter((buf, s, e, line) => this.onLine(buf, s, e, line));
+  }
+
+  /** Bytes consumed so far (for progress). */
+  get bytes(): number {
+    return this.splitter.bytes;
+  }
+
+  /** Feeds the next chunk of trace text. */
+  push(chunk: Uint8Array): void {
+    this.splitter.push(chunk);
+  }
+
+  /** Ends the input and returns the report. */
+  end(): TraceImportResult {
+    this.finalLine = true;
+    this.splitter.end();
+    const report = this.session.finish();
+    const s = this.stats;
+    s.lines = this.splitter.line;
+    s.tasks = this.taskList.length;
+    s.classes = report.stats.classes;
+    s.dependencies = report.stats.dependencies;
+    s.heldAtEnd = this.taskList.reduce((n, t) => n + t.held.length, 0);
+    return { report, stats: { ...s }, notes: this.notes() };
+  }
+
+  /** What the trace cannot tell, what was assumed, and what was skipped. */
+  notes(): string[] {
+    const s = this.stats;
+    const out = [...TRACE_LIMITS];
+    if (s.skippedBeforeFirstRelease) out.push(`${s.skippedBeforeFirstRelease} acquisitions before the first lock_release event (at the start, or after lock_acquire events were off) were skipped: their releases were not traced`);
+    if (s.selftestEvents) out.push(`${s.selftestEvents} events of the boot-time locking self-tests were skipped (lockdep is silenced for them and zaps their classes)`);
+    if (s.unbalancedReleases) out.push(`${s.unbalancedReleases} releases of locks not held (taken before tracing started, or lost) were ignored`);
+    if (s.lostReleases) out.push(`a held lock was taken again, not for read, ${s.lostReleases} time(s): its earlier release was taken as lost`);
+    if (s.releasedAtIrqExit) out.push(`${s.releasedAtIrqExit} locks still held by an interrupt handler when it returned were released there`);
+    if (s.subclassAssumed) out.push(`${s.subclassAssumed} acquisitions under a held lock of the same name were given the next subclass`);
+    if (s.recursiveReadAssumed) out.push(`${s.recursiveReadAssumed} shared acquisitions under a shared holder of the same name were taken as recursive reads`);
+    if (s.tooDeep) out.push(`${s.tooDeep} acquisitions nested more than 8 deep in one name were not validated`);
+    if (s.nmiEvents) out.push(`${s.nmiEvents} NMI events were ignored (lockdep does not track locks taken in NMI)`);
+    if (s.lostEvents) out.push(`the ring buffer dropped ${s.lostEvents} events: the held-lock stacks may be wrong after that point`);
+    if (s.badLines) out.push(`${s.badLines} malformed lines were skipped`);
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Lines
+
+  private onLine(buf: Uint8Array, start: number, end: number, line: number): void {
+    const ev = this.ev;
+    this.line = line;
+    const kind = parseTraceLine(buf, start, end, ev, this.names);
+    switch (kind) {
+      case LineKind.Acquire:
+        this.stats.acquires++;
+        this.event(true);
+        return;
+      case LineKind.Release:
+        this.stats.releases++;
+        this.event(false);
+        return;
+      case LineKind.OtherEvent:
+        this.stats.otherEvents++;
+        return;
+      case LineKind.Lost:
+        this.stats.lostEvents += ev.lost;
+        return;
+      case LineKind.Header:
+        return;
+      case LineKind.Bad:
+        this.badLine(ev, line);
+        return;
+    }
+  }
+
+  private badLine(ev: TraceEvent, line: number): void {
+    this.stats.badLines++;
+    if (this.opts.lenient || this.finalLine) {
+      if (this.badLineMessages.length < 5) this.badLineMessages.push(`${this.opts.file}:${line}:${ev.errorCol + 1}: ${ev.error}`);
+      return;
+    }
+    throw inputError('script-syntax', ev.error, { file: this.opts.file, line, col: ev.errorCol + 1 }, TRACE_HINT);
+  }
+
+  private event(acquire: boolean): void {
+    const ev = this.ev;
+    const s = this.stats;
+    s.events++;
+    if (s.events === 1) s.firstTs = ev.ts;
+    s.lastTs = ev.ts;
+    const task = this.taskFor(ev);
+    if (ev.ctx === IrqCtx.Nmi) {
+      s.nmiEvents++;
+      return;
+    }
+    if (this.isSelftest(ev)) {
+      s.selftestEvents++;
+      return;
+    }
+    if (acquire) {
+      if (this.releaseRun >= ACQUIRE_GAP) this.seenRelease = false;
+      this.releaseRun = 0;
+      if (!this.seenRelease) {
+        s.skippedBeforeFirstRelease++;
+        return;
+      }
+      if (ev.hasFlags) this.sync(task, ev);
+      this.acquire(task, ev);
+    } else {
+      this.releaseRun++;
+      this.seenRelease = true;
+      if (ev.hasFlags) this.sync(task, ev);
+      this.release(task, ev);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Tasks
+
+  private taskFor(ev: TraceEvent): TaskInfo {
+    const key = ev.pid !== 0 ? ev.pid : -(ev.cpu + 2);
+    if (this.bootTask !== undefined) {
+      if (Number.isNaN(this.bootTask)) this.bootTask = key;
+      else if (this.bootTask !== key) this.bootTask = undefined;
+    }
+    let t = this.tasks.get(key);
+    if (t && !sameBytes(t.comm, ev.buf, ev.commStart, ev.commEnd) && !t.held.length && !t.ctx.length && !isEllipsis(ev.buf, ev.commStart, ev.commEnd)) {
+      t = undefined; // exec or rename: a new task from here on
+    }
+    if (!t) {
+      const comm = Uint8Array.prototype.slice.call(ev.buf, ev.commStart, ev.commEnd); // a copy, not a view of the chunk
+      const commStr = ev.pid === 0 ? `swapper/${Math.max(ev.cpu, 0)}` : new TextDecoder().decode(comm);
+      const idx = this.session.addTask({ name: commStr, pid: ev.pid, cpu: Math.max(ev.cpu, 0), steps: [], span: this.span() });
+      t = { idx, pid: ev.pid, comm, ctx: [], seg: 0, hardEnabled: true, softEnabled: true, bhOff: false, saved: [], held: [] };
+      this.tasks.set(key, t);
+      this.taskList.push(t);
+    }
+    return t;
+  }
+
+  /** Boot self-tests: while only the boot task has run, maps named like the self-tests' are ignored. */
+  private isSelftest(ev: TraceEvent): boolean {
+    if (this.opts.keepSelftests) return false;
+    if (this.bootTask !== undefined) {
+      const isStatic = ev.addrHi === 0xffffffff && ev.addrLo >= 0x80000000;
+      if (this.rules.selftest(this.names.str(ev.name), isStatic)) {
+        this.selftestNames.add(ev.name);
+        this.selftestMaps.add(`${ev.name}:${ev.addrHi}:${ev.addrLo}`);
+        return true;
+      }
+    }
+    return this.selftestNames.has(ev.name) && this.selftestMaps.has(`${ev.name}:${ev.addrHi}:${ev.addrLo}`);
+  }
+
+  private span(): SourceSpan {
+    return { file: this.opts.file, line: this.line, col: 1 };
+  }
+
+  private feed(t: TaskInfo, step: Step): void {
+    this.session.step(t.idx, step);
+  }
+
+  /**
+   * Brings the task's interrupt context and irq/bh state in line with the flags of the event:
+   * interrupt handlers that returned are exited (releasing what they still hold), new ones entered,
+   * then local_irq_disable/enable and local_bh_disable/enable are replayed as transitions.
+   */
+  private sync(t: TaskInfo, ev: TraceEvent): void {
+    const want = ev.ctx === IrqCtx.Process ? 0 : ev.ctx === IrqCtx.Softirq ? 1 : ev.ctx === IrqCtx.Hardirq ? 2 : 3;
+    const cur = t.ctx;
+    // Fast path: process context, nothing running on top.
+    if (want !== 0 || cur.length !== 0) {
+      const wantList = want === 0 ? [] : want === 1 ? [1] : want === 2 ? [2] : [1, 2];
+      let common = 0;
+      while (common < cur.length && common < wantList.length && cur[common] === wantList[common]) common++;
+      while (cur.length > common) this.exitIrq(t);
+      for (let i = common; i < wantList.length; i++) this.enterIrq(t, wantList[i]!);
+    }
+    if (ev.irqsOff === t.hardEnabled) {
+      t.hardEnabled = !ev.irqsOff;
+      this.feed(t, { op: ev.irqsOff ? 'irqoff' : 'irqon', ip: UNKNOWN_IP, stack: NO_STACK, span: this.span() });
+    }
+    if (ev.bhOff !== t.bhOff) {
+      t.bhOff = ev.bhOff;
+      this.feed(t, { op: ev.bhOff ? 'bhoff' : 'bhon', ip: UNKNOWN_IP, stack: NO_STACK, span: this.span() });
+      // mirrors lockdep_softirqs_off()/on() as the validator applies them
+      if (ev.bhOff) t.softEnabled = false;
+      else if (!t.ctx.includes(1)) t.softEnabled = true;
+    }
+  }
+
+  private enterIrq(t: TaskInfo, c: number): void {
+    this.feed(t, { op: 'irq-enter', context: c === 2 ? 'hardirq' : 'softirq', stack: NO_STACK, span: this.span() });
+    t.saved.push((t.hardEnabled ? 1 : 0) | (t.softEnabled ? 2 : 0));
+    if (c === 2) t.hardEnabled = false;
+    else {
+      t.softEnabled = false;
+      t.hardEnabled = true;
+    }
+    t.ctx.push(c);
+    t.seg = segOf(t.ctx);
+  }
+
+  private exitIrq(t: TaskInfo): void {
+    const held = t.held;
+    while (held.length && held[held.length - 1]!.seg === t.seg) {
+      this.stats.releasedAtIrqExit++;
+      this.releaseAt(t, held.length - 1);
+    }
+    this.feed(t, { op: 'irq-exit', stack: NO_STACK, span: this.span() });
+    const s = t.saved.pop() ?? 3;
+    t.hardEnabled = (s & 1) !== 0;
+    t.softEnabled = (s & 2) !== 0;
+    t.ctx.pop();
+    t.seg = segOf(t.ctx);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Locks
+
+  private info(name: number): NameInfo {
+    let n = this.nameInfo[name];
+    if (!n) {
+      const str = this.names.str(name);
+      const check = !this.rules.novalidate(str);
+      n = { id: `n${name}`, check, read: this.rules.read(str), refs: [] };
+      const decl: LockClassDecl = { id: n.id, name: str, kind: 'lockdep_map', novalidate: !check, wait: { outer: 0, inner: 0 }, span: this.span() };
+      this.session.declareClass(decl);
+      this.nameInfo[name] = n;
+    }
+    return n;
+  }
+
+  private ref(n: NameInfo, inst: number): LockRef {
+    let r = n.refs[inst];
+    if (!r) r = n.refs[inst] = { lock: n.id, instance: inst };
+    return r;
+  }
+
+  /**
+   * lock_acquire: decides what the trace does not say, then feeds the acquisition.
+   *  1. the same map held again: for read under a reader it is a recursive read; otherwise its
+   *     earlier release was lost;
+   *  2. another map of the same name held (validated, not a trylock): a shared acquisition under
+   *     shared holders is a recursive read, anything else gets the next subclass;
+   *  3. the instance index is the smallest one not held by the task under this name.
+   */
+  private acquire(t: TaskInfo, ev: TraceEvent): void {
+    const name = ev.name;
+    const n = this.info(name);
+    let read: 0 | 1 | 2 = 0;
+    let qrw = false;
+    if (ev.read) {
+      read = n.read === 'recursive' ? 2 : 1;
+      qrw = n.read === 'qrwlock';
+    }
+    const held = t.held;
+    let same = -1;
+    for (let i = held.length - 1; i >= 0; i--) {
+      const h = held[i]!;
+      if (h.name === name && h.lo === ev.addrLo && h.hi === ev.addrHi) {
+        same = i;
+        break;
+      }
+    }
+    if (same >= 0 && !(ev.read && held[same]!.read)) {
+      this.stats.lostReleases++;
+      this.releaseAt(t, same);
+      same = -1;
+    }
+    let sub = 0;
+    let inst = -1;
+    if (same >= 0) {
+      const h = held[same]!;
+      read = 2;
+      qrw = false;
+      sub = h.sub;
+      inst = h.inst;
+      this.stats.recursiveReadAssumed++;
+    } else {
+      let count = 0;
+      let maxSub = -1;
+      let allRead = true;
+      let used = 0;
+      for (let i = 0; i < held.length; i++) {
+        const h = held[i]!;
+        if (h.name !== name) continue;
+        count++;
+        if (h.sub > maxSub) maxSub = h.sub;
+        if (!h.read) allRead = false;
+        if (h.inst < 31) used |= 1 << h.inst;
+      }
+      if (count) {
+        inst = 0;
+        while (inst < 31 && used & (1 << inst)) inst++;
+        if (inst === 31) inst = 31 + count;
+        if (n.check && !ev.trylock) {
+          if (ev.read && allRead) {
+            read = 2;
+            qrw = false;
+            this.stats.recursiveReadAssumed++;
+          } else {
+            sub = maxSub + 1;
+            this.stats.subclassAssumed++;
+            if (sub >= MAX_SUBCLASSES) {
+              this.stats.tooDeep++;
+              held.push({ hi: ev.addrHi, lo: ev.addrLo, name, sub, read, inst, seg: t.seg, skipped: true });
+              return;
+            }
+          }
+        }
+      } else {
+        inst = 0;
+      }
+    }
+    const step: AcquireStep = {
+      op: 'acquire',
+      ref: this.ref(n, inst),
+      read,
+      trylock: ev.trylock,
+      subclass: sub,
+      check: n.check,
+      ip: UNKNOWN_IP,
+      stack: NO_STACK,
+      span: this.span(),
+    };
+    if (qrw) step.qrwlockRead = true;
+    this.feed(t, step);
+    held.push({ hi: ev.addrHi, lo: ev.addrLo, name, sub, read, inst, seg: t.seg, skipped: false });
+  }
+
+  /** lock_release: the map must be held in the task's top irq segment (find_held_lock()). */
+  private release(t: TaskInfo, ev: TraceEvent): void {
+    const held = t.held;
+    let i = held.length - 1;
+    if (i >= 0) {
+      const seg = held[i]!.seg;
+      for (; i >= 0; i--) {
+        const h = held[i]!;
+        if (h.seg !== seg) {
+          i = -1;
+          break;
+        }
+        if (h.name === ev.name && h.lo === ev.addrLo && h.hi === ev.addrHi) break;
+      }
+    }
+    if (i < 0) {
+      this.stats.unbalancedReleases++;
+      return;
+    }
+    this.releaseAt(t, i);
+  }
+
+  private releaseAt(t: TaskInfo, i: number): void {
+    const h = t.held[i]!;
+    t.held.splice(i, 1);
+    if (h.skipped) return;
+    const n = this.nameInfo[h.name]!;
+    this.feed(t, { op: 'release', ref: this.ref(n, h.inst), ip: UNKNOWN_IP, stack: NO_STACK, span: this.span() });
+  }
+}
+
+function segOf(ctx: number[]): number {
+  let s = 0;
+  for (const c of ctx) s |= c === 2 ? 2 : 1;
+  return s;
+}
+
+function sameBytes(a: Uint8Array, buf: Uint8Array, s: number, e: number): boolean {
+  if (a.length !== e - s) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[s + i]) return false;
+  return true;
+}
+
+function isEllipsis(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s !== ELLIPSIS_COMM.length) return false;
+  for (let i = 0; i < ELLIPSIS_COMM.length; i++) if (buf[s + i] !== ELLIPSIS_COMM.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Imports a whole trace held in memory (tests, small files). */
+export function importTrace(input: string | Uint8Array, opts: TraceImportOptions): TraceImportResult {
+  const imp = new TraceImporter(opts);
+  imp.push(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+  return imp.end();
+}

@@ -1,0 +1,56 @@
+/**
+ * Splits a byte stream into lines without copying: each chunk is scanned with indexOf('\n') (memchr)
+ * and lines are handed out as (buffer, start, end). Only a line that straddles two chunks is copied.
+ */
+export type LineHandler = (buf: Uint8Array, start: number, end: number, line: number) => void;
+
+export class LineSplitter {
+  private rest: Uint8Array | undefined;
+  /** Lines handed out so far (the 1-based number of the last one). */
+  line = 0;
+  /** Bytes consumed so far. */
+  bytes = 0;
+
+  constructor(private readonly onLine: LineHandler) {}
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let pos = 0;
+    if (this.rest) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        this.rest = concat(this.rest, buf);
+        return;
+      }
+      const joined = concat(this.rest, buf.subarray(0, nl));
+      this.rest = undefined;
+      this.onLine(joined, 0, joined.length, ++this.line);
+      pos = nl + 1;
+    }
+    const n = buf.length;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      this.onLine(buf, pos, nl, ++this.line);
+      pos = nl + 1;
+    }
+    if (pos < n) this.rest = buf.subarray(pos);
+  }
+
+  /** Flushes a last line without a newline; returns true when there was one. */
+  end(): boolean {
+    const r = this.rest;
+    this.rest = undefined;
+    if (!r || !r.length) return false;
+    this.onLine(r, 0, r.length, ++this.line);
+    return true;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
