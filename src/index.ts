@@ -12,3 +12,8 @@ export type { Limits } from './validator/lockdep.js';
 export { renderFinding, renderFindings, type TextContext } from './reporters/text/index.js';
 export { renderProcLockdep } from './reporters/proc.js';
 export { renderHtmlPage, buildPageData, type PageData } from './html/index.js';
+export { runCheck, type CheckOptions, type CheckRun } from './check/check.js';
+export { parsePolicy, type Policy } from './check/policy.js';
+export { explain } from './check/explain.js';
+export { renderSarif } from './reporters/check/sarif.js';
+export { renderCheckJson } from './reporters/check/json.js';

@@ -3,12 +3,15 @@ import { LockdepSimError, formatIssue } from '../diag/error.js';
 import { registerRun } from './commands/run.js';
 import { registerSelftest } from './commands/selftest.js';
 import { registerHtml } from './commands/html.js';
+import { registerCheck } from './commands/check.js';
+import { registerGraph } from './commands/graph.js';
+import { registerExplain } from './commands/explain.js';
 import { EXIT, type CliContext, type CliIO, type RegisterCommand } from './context.js';
 
 export { EXIT, type CliIO } from './context.js';
 
 /** Every command, one module each (src/cli/commands/*.ts). */
-const COMMANDS: RegisterCommand[] = [registerRun, registerSelftest, registerHtml];
+const COMMANDS: RegisterCommand[] = [registerRun, registerCheck, registerGraph, registerExplain, registerSelftest, registerHtml];
 
 /** Runs the CLI on argv; returns the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
