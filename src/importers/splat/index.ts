@@ -40,7 +40,7 @@ export function importSplat(text: string, file: string): SplatImport {
       if (e instanceof NoLockLines) {
         throw inputError(
           'schema',
-          `the ${report.kind} report at line ${report.titleLine} stops before its first lock line; there is nothing to reproduce`,
+          `the ${report.kind} report at line ${report.titleLine} lacks ${e.what}; there is nothing to reproduce`,
           { file, line: report.lastLine, col: 1 },
           'paste the whole report, from the `=====` ruler to the end of `stack backtrace:`',
         );

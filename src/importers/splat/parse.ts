@@ -49,6 +49,41 @@ export function matchTitle(text: string): { kind: SplatKind; title: string; old:
   return undefined;
 }
 
+const TITLE_TEXT: Record<SplatKind, string> = {
+  circular: 'possible circular locking dependency detected',
+  recursive: 'possible recursive locking detected',
+  inconsistent: 'inconsistent lock state',
+  'irq-inversion': 'possible irq lock inversion dependency detected',
+  'irq-safe-unsafe': 'HARDIRQ-safe -> HARDIRQ-unsafe lock order detected',
+  'wait-context': 'Invalid wait context',
+  'bad-unlock': 'bad unlock balance detected!',
+  'held-lock-freed': 'held lock freed!',
+  'lock-held-user': 'lock held when returning to user space!',
+  'nested-not-taken': 'Nested lock was not taken',
+};
+
+/** Lines only one kind of report prints (to read a report whose title line is missing). */
+const KIND_MARKERS: [RegExp, SplatKind][] = [
+  [/^the existing dependency chain \(in reverse order\) is:$|^which lock already depends on the new lock\.?$/, 'circular'],
+  [/^May be due to missing lock nesting notation$/, 'recursive'],
+  [/^inconsistent \{.+\} -> \{.+\} usage\.?$/, 'inconsistent'],
+  [/ just changed the state of lock:$/, 'irq-inversion'],
+  [/^which would create a new lock dependency:$/, 'irq-safe-unsafe'],
+  [/^context-\{\d+:\d+\}$/, 'wait-context'],
+  [/^but there are no more locks to release!$| is trying to release lock \(.*\) at:$/, 'bad-unlock'],
+  [/, with a lock still held there!$/, 'held-lock-freed'],
+  [/ is leaving the kernel with locks still held!$/, 'lock-held-user'],
+  [/^but this task is not holding:$/, 'nested-not-taken'],
+];
+
+function inferKind(lines: LogLine[]): { kind: SplatKind; index: number } | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.text.trim();
+    for (const [re, kind] of KIND_MARKERS) if (re.test(t)) return { kind, index: i };
+  }
+  return undefined;
+}
+
 /** Kernel reports that are not lockdep's, so the error can say what the input is. */
 const OTHER_REPORTS: [RegExp, string][] = [
   [/BUG: KASAN: /, 'a KASAN report'],
@@ -150,15 +185,25 @@ type Pending = 'next' | 'prev' | 'freed' | 'other' | 'safe' | 'unsafe' | 'depend
  * @throws LockdepSimError (`schema`) when the text holds no lockdep report.
  */
 export function parseSplat(lines: LogLine[], file: string): SplatReport {
-  const start = lines.findIndex((l) => matchTitle(l.text) !== undefined);
-  if (start < 0) throw notAReport(lines, file);
-  const t0 = lines[start]!;
-  const title = matchTitle(t0.text)!;
+  let start = lines.findIndex((l) => matchTitle(l.text) !== undefined);
+  let title = start >= 0 ? matchTitle(lines[start]!.text)! : undefined;
+  let titleMissing = false;
+  if (start < 0) {
+    // No title line (pasted from the middle): tell the kind from a line only that report prints.
+    const inf = inferKind(lines);
+    if (!inf) throw notAReport(lines, file);
+    const taskIdx = lines.findIndex((l, i) => i <= inf.index && TASK_RE.test(l.text.trim()));
+    const first = taskIdx >= 0 ? taskIdx : inf.index;
+    start = first - 1;
+    title = { kind: inf.kind, title: TITLE_TEXT[inf.kind], old: false };
+    titleMissing = true;
+  }
+  const t0 = lines[Math.max(start, 0)]!;
   const r: SplatReport = {
-    kind: title.kind,
-    title: title.title,
-    oldTitle: title.old,
-    titleLine: t0.line,
+    kind: title!.kind,
+    title: title!.title,
+    oldTitle: title!.old,
+    titleLine: titleMissing ? lines[start + 1]!.line : t0.line,
     chain: [],
     scenarioLines: [],
     blocks: [],
@@ -166,7 +211,9 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
     elisions: [],
     lastLine: t0.line,
   };
-  if (t0.caller !== undefined) r.caller = t0.caller;
+  if (titleMissing) r.titleMissing = true;
+  const c0 = titleMissing ? lines[start + 1]!.caller : t0.caller;
+  if (c0 !== undefined) r.caller = c0;
 
   let pending: Pending;
   let trace: Trace | undefined; // where frames go
@@ -592,6 +639,12 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
       if (r.freed && !r.next) {
         r.next = ll.lock;
         continue;
+      }
+      // A lock line with no role (its introducing line is garbled or cut): the first one of the
+      // report is the lock it is about.
+      if (!r.next && !r.prev && !r.held && mode === 'top' && ll.index === undefined) {
+        r.next = ll.lock;
+        r.nextGuessed = true;
       }
       continue;
     }

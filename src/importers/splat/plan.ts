@@ -481,6 +481,8 @@ export class Planner {
   private readOf(cls: ClassInfo, evidence: 'read' | 'write' | undefined): boolean {
     const flavour = readFlavourOf(cls.decl.kind);
     if (flavour === 'none') return false;
+    // rcu_read_lock() and friends are recursive reads of their map.
+    if (cls.decl.kind === 'rcu') return true;
     let read: boolean;
     if (evidence) read = evidence === 'read';
     else {
@@ -536,6 +538,7 @@ export class Planner {
     }
     this.planUsageTasks();
     this.setKernelFrames();
+    this.checkSections();
     return this.assemble();
   }
 
@@ -811,7 +814,7 @@ export class Planner {
 
   private planCircular(): void {
     const r = this.r;
-    if (!r.next) return this.noLockLines();
+    if (!r.next) return this.noLockLines('the lock being acquired (`… is trying to acquire lock:` and the lock line after it)');
     const entries = [...r.chain].sort((a, b) => b.index - a.index);
     let names = entries.map((e) => e.cls.printed);
     const nextName = r.next.cls.printed;
@@ -828,7 +831,7 @@ export class Planner {
       const d = Math.max(entries[0]!.index, names.length - 1);
       const known = new Set(entries.map((e) => e.index));
       const gone = [];
-      for (let i = 0; i <= d; i++) if (!known.has(i)) gone.push(`#${i}`);
+      for (let i = d; i >= 0; i--) if (!known.has(i)) gone.push(`#${i}`);
       if (gone.length) {
         this.missing.push(`chain entries ${gone.join(', ')}`);
         this.notes.push(`the chain is cut; the cycle goes through the classes that are printed: ${[...names].reverse().join(' → ')}`);
@@ -888,7 +891,7 @@ export class Planner {
 
   private planSimpleAcquire(): void {
     const r = this.r;
-    if (!r.next) return this.noLockLines();
+    if (!r.next) return this.noLockLines('the lock being acquired (`… is trying to acquire lock:` / `… is trying to lock:` and the lock line after it)');
     const { stack, from } = this.reportStack(r.next.at);
     let held = this.heldAcqs();
     let ctx = this.reportContext(stack);
@@ -939,7 +942,7 @@ export class Planner {
     const b = new TaskBuilder(this);
     this.runHeld(b, held, ctx, `the report ran in ${ctx} context`);
     if (r.kind === 'bad-unlock') {
-      if (!r.release) return this.noLockLines();
+      if (!r.release) return this.noLockLines('the released lock (`… is trying to release lock (…) at:`)');
       const cls = this.namedClass(r.release.name);
       const inst = this.freshInstance(cls);
       const s: PlanStep = { op: 'unlock', ref: refOf({ cls, instance: inst }), comment: `the report: releases ${r.release.name}, which this task does not hold` };
@@ -947,7 +950,7 @@ export class Planner {
       else this.missing.push('the release ip (`is trying to release lock (…) at:` line)');
       b.push(s);
     } else if (r.kind === 'held-lock-freed') {
-      if (!r.next) return this.noLockLines();
+      if (!r.next) return this.noLockLines('the freed lock (the lock line after `… is freeing memory …`)');
       const { cls } = this.classOf(r.next.cls.printed);
       const inst = this.instanceOf(cls, r.next.instance);
       const target = held.find((a) => a.cls === cls && a.instance === inst) ?? held.find((a) => a.cls === cls);
@@ -1094,11 +1097,11 @@ export class Planner {
 
   private planInconsistent(): void {
     const r = this.r;
-    if (!r.next || !r.usageChange) return this.noLockLines();
+    if (!r.next || !r.usageChange) return this.noLockLines(!r.usageChange ? 'the `inconsistent {…} -> {…} usage.` line' : 'the lock (`… takes:` and the lock line after it)');
     const { cls } = this.classOf(r.next.cls.printed);
     const nb = this.modelledBit(r.usageChange.new, r.usageChange.old);
     const ob = this.modelledBit(r.usageChange.old, r.usageChange.new);
-    if (!nb || !ob) return this.noLockLines();
+    if (!nb || !ob) return this.noLockLines(`a usage change it can model (\`inconsistent {${r.usageChange.old}} -> {${r.usageChange.new}}\`)`);
     if (nb.substituted || ob.substituted || cls.reclaim) {
       const note = `{${r.usageChange.old}} -> {${r.usageChange.new}} involves a state the simulator does not model (NMI, RECLAIM_FS, INITIAL USE); reproduced as {${USAGE_BIT_NAMES[ob.bit]}} -> {${USAGE_BIT_NAMES[nb.bit]}} on the same lock`;
       this.notes.push(note);
@@ -1120,7 +1123,7 @@ export class Planner {
 
   private planInversion(): void {
     const r = this.r;
-    if (!r.next || !r.inversion) return this.noLockLines();
+    if (!r.next || !r.inversion) return this.noLockLines(!r.inversion ? 'the `but this lock took another / was taken by another …` line' : 'the lock (`… just changed the state of lock:` and the lock line after it)');
     const inv = r.inversion;
     const { cls } = this.classOf(r.next.cls.printed);
     const s = inv.state.startsWith('SOFTIRQ') ? 4 : 0;
@@ -1167,7 +1170,7 @@ export class Planner {
   private planSafeUnsafe(): void {
     const r = this.r;
     const su = r.safeUnsafe;
-    if (!r.next || !su) return this.noLockLines();
+    if (!r.next || !su) return this.noLockLines(!su ? 'the dependency sections (`which would create a new lock dependency:` …)' : 'the lock being acquired (`… is trying to acquire:` and the lock line after it)');
     this.collectTraces();
     const pairs: { from: string; to: string; trace?: Trace }[] = [];
     // Backwards blocks: safe lock (deepest, no acquired-at) … prev; block k's acquired-at is the
@@ -1214,8 +1217,8 @@ export class Planner {
     this.addTask(this.reportingTask(b, stack, [`the reporting task; its stack is ${from}`, this.heldComment()]), 100);
   }
 
-  private noLockLines(): void {
-    throw new NoLockLines();
+  private noLockLines(what: string): void {
+    throw new NoLockLines(what);
   }
 
   // ------------------------------------------------------------------ usage tasks
@@ -1318,6 +1321,19 @@ export class Planner {
     }
   }
 
+  /** Sections every report of the kind has, that this one lacks (besides those noted while planning). */
+  private checkSections(): void {
+    const r = this.r;
+    if (r.kind !== 'lock-held-user' && !r.backtrace) {
+      this.missing.push(`the stack backtrace (\`stack backtrace:\` / \`Call Trace:\`): the reporting task's stack is ${this.reportStack(r.next?.at).from}, cpu and hardware name are unknown`);
+    } else if (r.backtrace && r.backtrace.frames.length === 0 && r.kind !== 'lock-held-user') {
+      this.missing.push('the frames of `Call Trace:`');
+    }
+    if ((r.kind === 'circular' || r.kind === 'recursive' || r.kind === 'irq-safe-unsafe') && !r.prev) this.missing.push('the lock the task already holds (`but task is already holding lock:`)');
+    if (r.kind === 'irq-safe-unsafe' && r.safeUnsafe && !r.safeUnsafe.safe) this.missing.push('the irq-safe lock (`but this new dependency connects a …-irq-safe lock:`)');
+    if (r.kind === 'irq-safe-unsafe' && r.safeUnsafe && !r.safeUnsafe.unsafe) this.missing.push('the irq-unsafe lock (`to a …-irq-unsafe lock:`)');
+  }
+
   // ------------------------------------------------------------------ assembling
 
   private assemble(): Plan {
@@ -1338,6 +1354,8 @@ export class Planner {
       header.push('Not in the report (the text is cut short), so not reproduced exactly:');
       for (const m of this.missing) header.push(`  - ${m}`);
     }
+    if (r.nextGuessed) this.warnings.push(`the line introducing the lock (\`… is trying to acquire lock:\` or the like) is missing; taking the first lock line of the report`);
+    if (r.titleMissing) this.warnings.push(`the report's title line is missing; read as "${r.title}" from its other lines`);
     for (const e of r.elisions) this.warnings.push(`line ${e.line}: "${e.text}": part of the report was left out`);
     for (const m of this.missing) this.warnings.push(`missing from the report: ${m}`);
     if (r.followingReport !== undefined) this.warnings.push(`another report starts at line ${r.followingReport}; only the first one is imported`);
@@ -1361,8 +1379,8 @@ export class Planner {
 
 /** Thrown when the report has no lock line to work from (index.ts turns it into an input error). */
 export class NoLockLines extends Error {
-  constructor() {
-    super('no lock lines');
+  constructor(readonly what: string) {
+    super(`missing: ${what}`);
   }
 }
 

@@ -81,6 +81,8 @@ export interface SplatReport {
   /** `[ INFO: … ]` / `[ BUG: … ]` style (pre-4.14). */
   oldTitle: boolean;
   titleLine: number;
+  /** The title line is not in the text; the kind was told from the report's other lines. */
+  titleMissing?: boolean;
   /** printk caller id of the report, when the log prints them. */
   caller?: string;
   ident?: { release?: string; build?: string; taint?: string; line: number; text: string };
@@ -88,6 +90,8 @@ export interface SplatReport {
   irqState?: IrqState;
   /** `is trying to acquire lock:` / `is trying to lock:` / `takes:` / `just changed the state of lock:` / the freed lock. */
   next?: LockLine;
+  /** `next` is the first lock line of the report, its introducing line was not found. */
+  nextGuessed?: boolean;
   /** `but task is already holding lock:` / `and this task is already holding:`. */
   prev?: LockLine;
   chain: ChainEntry[];
