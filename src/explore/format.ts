@@ -105,7 +105,9 @@ export function formatExplore(file: string, results: readonly ExploreResult[]): 
         out.push(
           `  REFUTED ${r.reason?.proof ? 'for every interleaving' : 'within bounds'}: ${r.reason ? r.reason.text : `no interleaving closes it (all ${r.search.states} states searched).`}`,
         );
-        if (r.reason && !r.reason.proof) out.push(`  (bounds: the scenario's tasks, each run its \`repeat\` count; all ${r.search.states} states searched)`);
+        if (r.reason?.proof && r.search.complete) out.push(`  (the search agrees: none of the ${r.search.states} reachable states has these locks' waiters in a circle)`);
+        else if (r.reason?.proof) out.push(`  (the search stopped after ${r.search.states} states; the argument above does not depend on it)`);
+        else out.push(`  (bounds: the scenario's tasks, each run its \`repeat\` count; all ${r.search.states} states searched)`);
         break;
       case 'unknown':
         out.push(`  UNKNOWN: ${r.note ?? coverage(r.search)}`);

@@ -70,7 +70,10 @@ export function waitPoints(c: Compiled): { points: WaitPoint[]; complete: boolea
       switch (op.kind) {
         case 'acquire': {
           out.push({ index: out.length, task: p.task, step: idx, inst: op.inst, mode: op.mode, trylock: op.trylock, onFail: op.onFail, held });
-          todo.push({ idx: idx + 1, held: [...held, { inst: op.inst, mode: op.mode, depth: p.depth[idx]! }] });
+          // Held by the task itself in a conflicting mode: it can never get it (a trylock fails,
+          // anything else waits for ever).
+          const selfBlocked = held.some((h) => h.inst === op.inst && (op.mode === 0 || h.mode === 0));
+          if (!selfBlocked) todo.push({ idx: idx + 1, held: [...held, { inst: op.inst, mode: op.mode, depth: p.depth[idx]! }] });
           if (op.trylock && op.onFail === 'give-up') todo.push({ idx: op.skipTo, held });
           if (op.trylock && op.onFail === 'restart') todo.push({ idx: 0, held: [] });
           break;
@@ -322,7 +325,8 @@ export function circleMask(c: Compiled, points: readonly WaitPoint[], decls: Rea
 export function dynamicReason(c: Compiled, sv: StaticVerdict, decls: ReadonlySet<string>, seen: ReadonlySet<number>, states: number, n: Naming): Reason {
   const masks = sv.circles.map((cir) => circleMask(c, sv.points, decls, cir));
   const overlaps = masks.some((m) => [...seen].some((s) => (s & m) === m));
-  if (!overlaps && masks.length) {
+  const multi = sv.circles.every((cir) => new Set(cir.map((i) => sv.points[i]!.task)).size > 1);
+  if (!overlaps && masks.length && multi) {
     const tasks = [...new Set(sv.circles.flatMap((cir) => cir.map((i) => sv.points[i]!.task)))].sort((a, b) => a - b).map((t) => n.task(t));
     return {
       kind: 'no-overlap',
