@@ -200,3 +200,14 @@ describe('import splat: round trip over the corpus', () => {
     for (const { meta, text } of complete.slice(0, 10)) expect(importSplat(text, meta.file).yaml).toBe(importSplat(text, meta.file).yaml);
   });
 });
+
+describe('import splat: the YAML it writes (golden files, `vitest -u` to update)', () => {
+  it.each([
+    ['001-circular-pmem-hotremove-mem-sysfs-seed', '001-circular-seed.yaml'],
+    ['062-irq-inversion-usb-ether-xmit-irq-inversion-517-arm64', '062-irq-inversion-arm64.yaml'],
+    ['055-inconsistent-sched-core-balance', '055-inconsistent-irq-enable.yaml'],
+  ])('%s', async (name, golden) => {
+    const text = readFileSync(path.join(CORPUS, `${name}.txt`), 'utf8');
+    await expect(importSplat(text, `${name}.txt`).yaml).toMatchFileSnapshot(`../fixtures/splat/${golden}`);
+  });
+});

@@ -123,6 +123,8 @@ export interface KindEvidence {
   rawNesting: boolean;
   /** The era prints wait types (5.7+). */
   waitEra: boolean;
+  /** Kinds the locking primitives in the class's traces take (`__mutex_lock` → mutex, …). */
+  primitives: LockKind[];
 }
 
 const RCU_RE = /^(?:rcu_read_lock(?:_bh|_sched|_trace)?|rcu_callback|rcu_lock_map|rcu_bh_lock_map|rcu_sched_lock_map|&?\w*srcu\w*)$/;
@@ -136,15 +138,27 @@ const RWLOCK_RE = /rwlock|_rwlock|tasklist_lock|fa_lock|mrt_lock|&\w+->lock_rw|r
 const RAW_RE = /raw|pi_lock|&rq->(?:__)?lock|wait_lock|&(?:cpu_)?base->lock|&\(?&?base->lock|hrtimer|jiffies|tick|console_owner|logbuf_lock|&p->pi_lock|&sem->wait_lock|&lock->wait_lock|&(?:\w+->)?raw_lock|&zone->lock|pool_lock|&irq_desc_lock_class|irq_controller_lock|&\w+->irq_lock/;
 const SPIN_NAME_RE = /rlock$|spinlock|_lock$|->lock$|lock(?:#\d+)?$|busylock|^slock-|&\w+->\w*lock\w*$/;
 
+const READ_BITS = 0xaa;
+
+/** The primitive seen in a trace, if it is one of `kinds`. */
+function byPrimitive(e: KindEvidence, kinds: readonly LockKind[], reason: string): KindGuess | undefined {
+  const k = e.primitives.find((p) => kinds.includes(p));
+  return k ? { kind: k, reason: `${reason}; taken with a ${k} primitive in a printed stack`, certain: false } : undefined;
+}
+
 function sleeping(e: KindEvidence, reason: string): KindGuess {
-  if (e.reads || RWSEM_RE.test(e.name) || (e.mask & 0b10101010 & ((1 << 1) | (1 << 3) | (1 << 5) | (1 << 7))) !== 0) {
+  const p = byPrimitive(e, ['mutex', 'rw_semaphore', 'percpu_rw_semaphore'], reason);
+  if (p) return p;
+  if (e.reads || RWSEM_RE.test(e.name) || (e.mask & READ_BITS) !== 0) {
     return { kind: 'rw_semaphore', reason: `${reason}; readers or an rwsem name`, certain: false };
   }
   return { kind: 'mutex', reason, certain: false };
 }
 
 function spinning(e: KindEvidence, reason: string, raw: boolean): KindGuess {
-  const readBits = e.mask & ((1 << 1) | (1 << 3) | (1 << 5) | (1 << 7));
+  const p = byPrimitive(e, raw ? [] : ['rwlock'], reason);
+  if (p) return p;
+  const readBits = e.mask & READ_BITS;
   if (e.reads || readBits !== 0 || RWLOCK_RE.test(e.name)) return { kind: 'rwlock', reason: `${reason}; readers or an rwlock name`, certain: false };
   if (raw) return { kind: 'raw_spinlock', reason, certain: false };
   if (RAW_RE.test(e.name)) return { kind: 'raw_spinlock', reason: `${reason}; a raw_spinlock name`, certain: false };
@@ -178,6 +192,13 @@ export function guessKind(e: KindEvidence): KindGuess {
       if (i === 2) return spinning(e, `${tag}: a spinning lock`, false);
       if (i >= 3) return irqUsed ? spinning(e, `${tag} but used in interrupts`, false) : sleeping(e, `${tag}: a sleeping lock`);
     }
+  }
+  // Before 5.7 nothing says what a lock is but its name and the primitives in its stacks.
+  const prim = e.primitives[0];
+  if (prim && !(irqUsed && (prim === 'mutex' || prim === 'rw_semaphore' || prim === 'percpu_rw_semaphore'))) {
+    if (prim === 'spinlock') return spinning(e, 'taken with a spinlock primitive in a printed stack', false);
+    if (prim === 'mutex' || prim === 'rw_semaphore') return sleeping(e, 'taken with a sleeping-lock primitive in a printed stack');
+    return lockdepMap({ ...e, name: prim === 'percpu_rw_semaphore' && !PERCPU_RWSEM_RE.test(n) ? 'percpu_rwsem' : n }, `taken with a ${prim} primitive in a printed stack`);
   }
   if (KERNFS_RE.test(n) || PERCPU_RWSEM_RE.test(n) || MAP_RE.test(n)) return lockdepMap(e, 'the name');
   if (!irqUsed && MUTEX_RE.test(n) && !RWLOCK_RE.test(n)) return sleeping(e, 'the name');

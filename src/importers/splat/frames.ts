@@ -4,6 +4,7 @@
  * write), and did the stack run in an interrupt handler.
  */
 import type { Frame } from '../../model/frame.js';
+import type { LockKind } from '../../model/lock-kind.js';
 
 /** A parsed trace line. */
 export interface FrameLine {
@@ -224,6 +225,41 @@ export function primitiveAccess(frames: readonly Frame[]): 'read' | 'write' | un
     if (WRITE_PRIMITIVE_RE.test(s)) return 'write';
   }
   return undefined;
+}
+
+/** Locking primitives → the kind of lock they take. */
+const PRIMITIVE_KINDS: [RegExp, LockKind][] = [
+  [/^(?:__)?mutex_lock\w*$|^__mutex_lock\w*$|^mutex_trylock\w*$|^ww_mutex_lock\w*$|^__ww_mutex_lock\w*$/, 'mutex'],
+  [/^(?:__)?percpu_down_(?:read|write)\w*$|^percpu_rwsem_\w+$|^cpus_(?:read|write)_lock$|^get_online_cpus$|^__sb_start_write$|^sb_start_\w+$/, 'percpu_rw_semaphore'],
+  [/^(?:__)?down_(?:read|write)\w*$|^rwsem_down_\w+$|^__down_(?:read|write)\w*$|^mmap_(?:read|write)_lock\w*$|^i_mmap_lock_\w+$|^inode_lock\w*$/, 'rw_semaphore'],
+  [/^_raw_(?:read|write)_lock\w*$|^__raw_(?:read|write)_lock\w*$|^(?:read|write)_lock\w*$|^queued_(?:read|write)_lock\w*$/, 'rwlock'],
+  [/^_raw_spin_lock\w*$|^__raw_spin_lock\w*$|^spin_lock\w*$|^_raw_spin_trylock\w*$|^do_raw_spin_lock$/, 'spinlock'],
+  [/^kernfs_get_active\w*$|^__kernfs_get_active$|^kernfs_drain\w*$|^__kernfs_remove$/, 'kernfs_active'],
+  [/^lock_map_acquire\w*$|^process_one_work$|^(?:__)?flush_work\w*$|^(?:__)?flush_workqueue\w*$|^start_flush_work$|^call_timer_fn$|^lock_sock_nested$|^__lock_sock$/, 'lockdep_map'],
+];
+
+/** The kind of lock the primitive at the top of a trace takes (after lockdep's own frames). */
+export function primitiveKind(frames: readonly Frame[]): LockKind | undefined {
+  const start = internalPrefixLength(frames);
+  for (let i = start; i < Math.min(frames.length, start + 2); i++) {
+    const s = baseSymbol(frames[i]!.symbol);
+    for (const [re, kind] of PRIMITIVE_KINDS) if (re.test(s)) return kind;
+  }
+  return undefined;
+}
+
+/**
+ * The acquire ip a stack implies: the first frame after lockdep's frames and the locking
+ * primitive (what print_lock() shows after `at:`, give or take the call instruction).
+ */
+export function callerIp(frames: readonly Frame[]): Frame | undefined {
+  let i = internalPrefixLength(frames);
+  const isPrimitive = (f: Frame) => {
+    const s = baseSymbol(f.symbol);
+    return READ_PRIMITIVE_RE.test(s) || WRITE_PRIMITIVE_RE.test(s) || PRIMITIVE_KINDS.some(([re]) => re.test(s));
+  };
+  while (i < frames.length && isPrimitive(frames[i]!)) i++;
+  return frames[i];
 }
 
 /** Softirq entry (or a softirq action running inside it). */

@@ -582,7 +582,8 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
       continue;
     }
     if (pending === 'nest') {
-      r.nestName = t;
+      // The map name on a line of its own (lockdep's own oops may follow instead).
+      if (/^\S{1,120}$/.test(t)) r.nestName = t;
       pending = undefined;
       continue;
     }
@@ -669,6 +670,10 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
       r.elisions.push({ text: t, line: l.line });
       continue;
     }
+  }
+  if (r.followingReport === undefined) {
+    const more = lines.find((l) => l.line > r.lastLine && matchTitle(l.text) !== undefined);
+    if (more) r.followingReport = more.line;
   }
   return r;
 }

@@ -48,7 +48,7 @@ import {
   USAGE_BIT_NAMES,
   waitToPin,
 } from './classes.js';
-import { contextOfStack, internalPrefixLength, primitiveAccess, splitCallTrace } from './frames.js';
+import { callerIp, contextOfStack, internalPrefixLength, primitiveAccess, primitiveKind, splitCallTrace } from './frames.js';
 import type { ClassBlock, LockLine, PrintedClass, SplatReport, Trace } from './report.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -113,6 +113,8 @@ interface ClassInfo {
   wait?: { outer: number; inner: number };
   reads: boolean;
   writes: boolean;
+  /** Lock kinds of the primitives at the top of the class's printed stacks. */
+  primitives: LockKind[];
   /** Bits the reporting operation itself sets: never set before it. */
   exclude: number;
   /** Bits the plan has set so far (simulated). */
@@ -402,6 +404,7 @@ export class Planner {
         reclaim: false,
         reads: false,
         writes: false,
+        primitives: [],
         exclude: 0,
         produced: 0,
         traced: [],
@@ -557,6 +560,7 @@ export class Planner {
       const { cls } = this.classOf(e.cls.printed);
       cls.inChain = true;
       const acc = primitiveAccess(e.trace.frames);
+      this.notePrimitive(cls, e.trace.frames);
       if (acc === 'read') cls.reads = true;
       if (acc === 'write') cls.writes = true;
       if (!cls.someStack && e.trace.frames.length) cls.someStack = this.stackOf(e.trace.frames);
@@ -564,12 +568,22 @@ export class Planner {
     for (const b of this.allBlocks()) {
       const { cls } = this.classOf(b.cls.printed);
       for (const u of b.usageTraces) {
+        this.notePrimitive(cls, u.trace.frames);
         const bit = bitOf(u.usage);
         if (bit !== undefined) (isReadBit(bit) ? (cls.reads = true) : (cls.writes = true));
         if (u.usage === 'INITIAL READ USE') cls.reads = true;
         if (!cls.someStack && u.trace.frames.length) cls.someStack = this.stackOf(u.trace.frames);
       }
     }
+    // The other printed stacks that start at a lock's primitive.
+    if (r.next && r.kind !== 'bad-unlock' && r.kind !== 'held-lock-freed') {
+      const { cls } = this.classOf(r.next.cls.printed);
+      this.notePrimitive(cls, this.reportStack().stack);
+      if (r.registered) this.notePrimitive(cls, r.registered.frames);
+    }
+    const su = r.safeUnsafe;
+    if (su?.safe && su.safeTrace) this.notePrimitive(this.classOf(su.safe.printed).cls, su.safeTrace.frames);
+    if (su?.unsafe && su.unsafeTrace) this.notePrimitive(this.classOf(su.unsafe.printed).cls, su.unsafeTrace.frames);
     for (const s of r.scenarioLines) {
       if (s.op === 'rlock') {
         const { cls } = this.classOf(s.name);
@@ -579,6 +593,11 @@ export class Planner {
     // Classes the report names without printing their usage.
     if (r.release) this.namedClass(r.release.name);
     if (r.nestName) this.namedClass(r.nestName);
+  }
+
+  private notePrimitive(cls: ClassInfo, frames: readonly Frame[]): void {
+    const k = primitiveKind(frames);
+    if (k && !cls.primitives.includes(k)) cls.primitives.push(k);
   }
 
   /** A class known only by its map name (bad unlock, nest lock): reuse a printed one of that name. */
@@ -599,6 +618,7 @@ export class Planner {
         writes: cls.writes,
         rawNesting: this.rawNesting,
         waitEra: this.profile.waitSuffix,
+        primitives: cls.primitives,
       });
       cls.decl.kind = g.kind;
       cls.decl.comments.unshift(`${g.certain ? '' : 'guessed '}kind: ${g.reason}`);
@@ -617,10 +637,34 @@ export class Planner {
         cls.decl.comments.push('guessed novalidate: a sleeping lock with usage {....} was never validated (lockdep_set_novalidate_class())');
       }
     }
+    this.refineSpinningUnderSleeping();
     // Two classes printed with the same name: pin every version so lockdep numbers them as printed.
     const byName = new Map<string, ClassInfo[]>();
     for (const c of this.classes.values()) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
     for (const list of byName.values()) if (list.length > 1) for (const c of list) c.decl.version = c.version;
+  }
+
+  /**
+   * Nobody sleeps holding a spinning lock: a class guessed spinning from its name alone that is
+   * held while a sleeping lock is taken (held-locks list, a chain dependency) is a sleeping lock.
+   */
+  private refineSpinningUnderSleeping(): void {
+    const r = this.r;
+    const spinning = (k: LockKind) => k === 'spinlock' || k === 'raw_spinlock' || k === 'rwlock';
+    const sleepingKind = (k: LockKind) => isSleepingKind(k);
+    const nameOnly = (c: ClassInfo) => !c.wait && c.primitives.length === 0 && ((c.printedMask ?? 0) & 0x33) === 0;
+    const fix = (c: ClassInfo, over: ClassInfo) => {
+      if (!spinning(c.decl.kind) || !nameOnly(c) || !sleepingKind(over.decl.kind)) return;
+      c.decl.kind = c.reads || ((c.printedMask ?? 0) & 0xaa) !== 0 ? 'rw_semaphore' : 'mutex';
+      c.decl.comments[0] = `guessed kind: a sleeping lock (${over.name} is taken while it is held)`;
+    };
+    const held = (r.held ?? []).map((h) => this.classOf(h.cls.printed).cls);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = held.length - 2; i >= 0; i--) for (let j = i + 1; j < held.length; j++) fix(held[i]!, held[j]!);
+      const chain = [...r.chain].sort((a, b) => b.index - a.index).map((e) => this.classOf(e.cls.printed).cls);
+      // #k is taken holding #(k+1)'s successor on the path: P(k-1) → P(k), printed #k above #(k-1).
+      for (let i = 0; i + 1 < chain.length; i++) fix(chain[i + 1]!, chain[i]!);
+    }
   }
 
   // ------------------------------------------------------------------ common pieces
@@ -859,6 +903,8 @@ export class Planner {
       first.read = this.edgeRead(first.cls, first.read);
       b.acquire(first);
       const second: Acq = { cls: to.cls, subclass: to.subclass, instance: 0, read: this.readOf(to.cls, primitiveAccess(stack)) };
+      const ip2 = entry?.trace.frames.length ? callerIp(stack) : undefined;
+      if (ip2 && ip2 !== stack[0]) second.ip = ip2;
       if (k === path.length - 1 && prevAcq) second.read = prevAcq.read;
       second.read = this.edgeRead(second.cls, second.read);
       b.acquire(second);
@@ -918,9 +964,10 @@ export class Planner {
       next.noBits = true;
       next.comment = `the report: ${r.next.cls.printed} in a context that cannot wait for it (context-{${r.contextWait ?? '?'}:${r.contextWait ?? '?'}})`;
     } else {
-      const nestCls = this.namedClass(r.nestName ?? '?');
+      if (!r.nestName) this.missing.push('the name of the nest lock (the line after `but this task is not holding:`)');
+      const nestCls = this.namedClass(r.nestName ?? 'nest_lock_not_in_report');
       next.nest = refOf({ cls: nestCls, instance: this.freshInstance(nestCls) });
-      next.comment = `the report: taken with nest_lock ${r.nestName ?? '?'}, which is not held`;
+      next.comment = `the report: taken with nest_lock ${r.nestName ?? '(name not in the report)'}, which is not held`;
     }
     b.acquire(next);
     this.addTask(this.reportingTask(b, stack, [`the reporting task; its stack is ${from}`, this.heldComment()]), 100);
@@ -1021,7 +1068,10 @@ export class Planner {
       const first: Acq = { cls: from.cls, subclass: from.subclass, instance: 0, read: this.edgeRead(from.cls, this.readOf(from.cls, undefined)) };
       if (from.cls.someIp) first.ip = from.cls.someIp;
       b.acquire(first);
-      b.acquire({ cls: to.cls, subclass: to.subclass, instance: 0, read: this.edgeRead(to.cls, this.readOf(to.cls, primitiveAccess(stack))) });
+      const second: Acq = { cls: to.cls, subclass: to.subclass, instance: 0, read: this.edgeRead(to.cls, this.readOf(to.cls, primitiveAccess(stack))) };
+      const ip2 = p.trace?.frames.length ? callerIp(stack) : undefined;
+      if (ip2 && ip2 !== stack[0]) second.ip = ip2;
+      b.acquire(second);
       b.releaseAll();
       this.addTask(
         { name: `dep${order - 20 + i}`, stack, steps: b.steps, comments: [`${what}: ${p.from} → ${p.to}, with the printed \`... acquired at:\` stack${p.trace ? ` (line ${p.trace.line})` : ''}`] },
@@ -1272,7 +1322,8 @@ export class Planner {
         else b.lower({ irq: wantIrq, bh: wantBh });
         const read = g.read && readFlavourOf(cls.decl.kind) !== 'none';
         const a: Acq = { cls, subclass: 0, instance: 0, read };
-        if (cls.someIp) a.ip = cls.someIp;
+        const ip = g.traced ? callerIp(g.stack) : cls.someIp;
+        if (ip && ip !== g.stack[0]) a.ip = ip;
         b.acquire(a, { lower: false });
         b.releaseAll();
         if (ctx !== 'process') b.exit();
