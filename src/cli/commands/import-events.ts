@@ -1,0 +1,56 @@
+/**
+ * `lockdep-sim import events FILE|-`: validate a JSON-lines event log (docs/events-jsonl.md) as it
+ * streams in — from a file, a pipe or a program's stdout — and print the reports like `run`, with
+ * the same --graph-out / --proc-out outputs as `import trace`. (`run FILE.jsonl` replays a log as a
+ * scenario instead; both give the same reports.)
+ */
+import type { Argv } from 'yargs';
+import { EventsImporter } from '../../importers/events/stream.js';
+import type { CliContext } from '../context.js';
+import { emitReport, findingsSummary, fmtCount, openInput, ProgressBar, validateOptions } from './import-trace.js';
+
+export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
+  return y.command(
+    'events <file>',
+    'validate a JSON-lines lock event log (docs/events-jsonl.md; - for stdin, .gz accepted) and print the reports',
+    (c) => validateOptions(c).positional('file', { type: 'string', demandOption: true, describe: 'the event log' }),
+    async (args) => {
+      const file = args.file as string;
+      const started = Date.now();
+      const imp = new EventsImporter({
+        file,
+        ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+        config: { debugLockdep: args['debug-lockdep'] },
+        stopAfterFirst: args['stop-at-first'],
+      });
+      const input = openInput(file);
+      const bar = new ProgressBar(ctx, file);
+      try {
+        for await (const chunk of input.chunks) {
+          imp.push(chunk);
+          const p = input.progress();
+          bar.update(p.read, p.total, imp.stats.events, started);
+        }
+      } finally {
+        bar.clear();
+      }
+      const r = imp.end();
+      const secs = (Date.now() - started) / 1000;
+      emitReport(ctx, r.report, {
+        kernel: r.kernel,
+        debugLockdep: args['debug-lockdep'],
+        format: args.format,
+        source: { format: 'events', file, kernel: r.kernel },
+        ...(args['graph-out'] ? { graphOut: args['graph-out'] } : {}),
+        ...(args['proc-out'] ? { procOut: args['proc-out'] } : {}),
+      });
+      if (!args.quiet) {
+        const s = r.stats;
+        ctx.io.stderr(
+          `lockdep-sim: ${file}: ${fmtCount(s.events)} events in ${secs.toFixed(2)} s; ${fmtCount(s.tasks)} tasks, ${fmtCount(s.classes)} classes, ` +
+            `${fmtCount(s.dependencies)} dependencies; ${findingsSummary(r.report.findings)}\n`,
+        );
+      }
+    },
+  );
+}
