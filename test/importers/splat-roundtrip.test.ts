@@ -211,3 +211,25 @@ describe('import splat: the YAML it writes (golden files, `vitest -u` to update)
     await expect(importSplat(text, `${name}.txt`).yaml).toMatchFileSnapshot(`../fixtures/splat/${golden}`);
   });
 });
+
+describe('import splat: formats older than the corpus', () => {
+  const FIXTURES = path.resolve(__dirname, '../fixtures/splat');
+  const run = (name: string) => {
+    const imp = importSplat(readFileSync(path.join(FIXTURES, name), 'utf8'), name);
+    return { imp, f: replay(parseScenario(imp.yaml, name), { stopAfterFirst: true }).findings[0]! };
+  };
+
+  it('2.6: lower-case usage names and the old usage-character encoding ({+...} = used in hardirq)', () => {
+    const { f } = run('2.6-inconsistent-lowercase-usage.txt');
+    expect(f.kind).toBe('inconsistent');
+    if (f.kind !== 'inconsistent') return;
+    expect([f.oldUsage, f.newUsage, f.lock.cls.name]).toEqual(['IN-HARDIRQ-W', 'HARDIRQ-ON-W', '&q->lock']);
+  });
+
+  it('2.6: `hard-safe -> hard-unsafe` titles and `hard-irq-safe` state words', () => {
+    const { f } = run('2.6-hard-safe-unsafe.txt');
+    expect(f.kind).toBe('irq-safe-unsafe');
+    if (f.kind !== 'irq-safe-unsafe') return;
+    expect([f.stateWord, f.safe.name, f.unsafe.name, f.prev.cls.name, f.next.cls.name]).toEqual(['HARDIRQ', '&s->lock', '&u->lock', '&s->lock', '&u->lock']);
+  });
+});

@@ -26,7 +26,7 @@ const TITLES: TitleDef[] = [
   { re: /^possible recursive locking detected$/, kind: 'recursive' },
   { re: /^inconsistent lock state$/, kind: 'inconsistent' },
   { re: /^possible irq lock inversion dependency detected$/, kind: 'irq-inversion' },
-  { re: /^[A-Z_]+(?:-READ)?-safe -> [A-Z_]+(?:-READ)?-unsafe lock order detected$/, kind: 'irq-safe-unsafe' },
+  { re: /^[A-Za-z_]+(?:-(?:irq|IRQ|read|READ))*-safe -> [A-Za-z_]+(?:-(?:irq|IRQ|read|READ))*-unsafe lock order detected$/, kind: 'irq-safe-unsafe' },
   { re: /^Invalid wait context$/, kind: 'wait-context' },
   { re: /^bad unlock balance detected!$/, kind: 'bad-unlock' },
   { re: /^held lock freed!$/, kind: 'held-lock-freed' },
@@ -82,6 +82,23 @@ function inferKind(lines: LogLine[]): { kind: SplatKind; index: number } | undef
     for (const [re, kind] of KIND_MARKERS) if (re.test(t)) return { kind, index: i };
   }
   return undefined;
+}
+
+/**
+ * A usage name as today's kernels print it: 2.6 kernels printed `in-hardirq-W`, `hardirq-on-W`,
+ * `initial-use`.
+ */
+export function normUsage(name: string): string {
+  return name.trim().toUpperCase().replace(/^INITIAL-USE$/, 'INITIAL USE').replace(/^INITIAL-READ-USE$/, 'INITIAL READ USE');
+}
+
+/** An irq state word as today's kernels print it: 2.6 printed `hard`, `soft-read`, `hard-irq`. */
+export function normState(word: string): string {
+  return word
+    .toUpperCase()
+    .replace(/-IRQ(?=$|-)/, '')
+    .replace(/^HARD(?!IRQ)/, 'HARDIRQ')
+    .replace(/^SOFT(?!IRQ)/, 'SOFTIRQ');
 }
 
 /** Kernel reports that are not lockdep's, so the error can say what the input is. */
@@ -155,7 +172,7 @@ const HELD_RE = /^(\d+) locks? held by (.+)\/(\d+):$/;
 const NO_HELD_RE = /^no locks held by (.+)\/(\d+)\.?$/;
 const CHAIN_ENTRY_RE = /^->\s*#(\d+)\s*(?=\()/;
 const BLOCK_RE = /^->\s*(?=\()/;
-const USAGE_TRACE_RE = /^((?:IN-)?[A-Z_]+(?:-ON)?-[WR]|INITIAL USE|INITIAL READ USE|IN-NMI) at:$/;
+const USAGE_TRACE_RE = /^((?:IN-)?[A-Z_]+(?:-ON)?-[WR]|INITIAL[ -]USE|INITIAL[ -]READ[ -]USE|IN-NMI) at:$/i;
 const ELISION_RE = /^(?:<snip>|\[?snip\]?|\[\.\.\.\]|\.\.\.|…|Lost \d+ message\(s\)!|\*\* \d+ printk messages dropped \*\*.*|\[\s*\.\.\.\s*\])$/i;
 const DUMP_CPU_RE = /^CPU:\s*(\d+)\s+(UID:\s*\d+\s+)?(?:PID:\s*(\d+)\s+Comm:\s*(.+?)\s+)?(Not tainted|Tainted:.*?)\s+(\S+)\s+(#\S+)/;
 const DUMP_CPU_SHORT_RE = /^CPU:\s*(\d+)\b/;
@@ -434,7 +451,7 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
     }
     const uc = /^inconsistent \{(.+)\} -> \{(.+)\} usage\.?$/.exec(t);
     if (uc) {
-      r.usageChange = { old: uc[1]!, new: uc[2]! };
+      r.usageChange = { old: normUsage(uc[1]!), new: normUsage(uc[2]!) };
       continue;
     }
     const reg = /^\{(.+)\} state was registered at:$/.exec(t);
@@ -449,7 +466,7 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
     }
     const inv = /^but this lock (took another|was taken by another), (\S+?)-(?:unsafe|safe) lock in the past:$/.exec(t);
     if (inv) {
-      r.inversion = { forwards: inv[1] === 'took another', state: inv[2]!, other: { printed: '', line: l.line } };
+      r.inversion = { forwards: inv[1] === 'took another', state: normState(inv[2]!), other: { printed: '', line: l.line } };
       pending = 'other';
       trace = undefined;
       continue;
@@ -470,7 +487,7 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
     }
     const safe = /^but this new dependency connects a (\S+?)-irq-safe lock:$/.exec(t);
     if (safe) {
-      safeUnsafe(r).state = safe[1]!;
+      safeUnsafe(r).state = normState(safe[1]!);
       pending = 'safe';
       trace = undefined;
       continue;
@@ -558,7 +575,7 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
       }
       const ut = USAGE_TRACE_RE.exec(t);
       if (ut && block) {
-        block.usageTraces.push({ usage: ut[1]!, trace: startTrace(l.line) });
+        block.usageTraces.push({ usage: normUsage(ut[1]!), trace: startTrace(l.line) });
         continue;
       }
       if (t === '}') {

@@ -1045,9 +1045,20 @@ export class Planner {
     if (su?.unsafe && su.unsafeTrace) addTrace(this.classOf(su.unsafe.printed).cls, this.firstBit(su.unsafe, 'unsafe', su.state), su.unsafeTrace);
   }
 
+  /** Usage-bit base of an irq state word (0 HARDIRQ, 4 SOFTIRQ); others are not modelled. */
+  private stateBase(state: string): number {
+    if (state.startsWith('SOFTIRQ')) return 4;
+    if (!state.startsWith('HARDIRQ') && !this.warnings.some((w) => w.startsWith(`the ${state} state`))) {
+      const note = `the ${state} state is not modelled (only HARDIRQ and SOFTIRQ are); reproduced with HARDIRQ`;
+      this.warnings.push(note);
+      this.notes.push(note);
+    }
+    return 0;
+  }
+
   /** The usage bit that made a class S-irq-safe / unsafe, from its printed usage. */
   private firstBit(p: PrintedClass, side: 'safe' | 'unsafe', state: string): string {
-    const s = state.startsWith('SOFTIRQ') ? 4 : 0;
+    const s = this.stateBase(state);
     const m = decodeUsage(p.usage ?? '', this.oldUsageEncoding);
     const cands = side === 'safe' ? [s + 0, s + 1] : [s + 2, s + 3];
     const bit = cands.find((b) => has(m, b)) ?? cands[state.endsWith('-READ') ? 1 : 0]!;
@@ -1176,7 +1187,7 @@ export class Planner {
     if (!r.next || !r.inversion) return this.noLockLines(!r.inversion ? 'the `but this lock took another / was taken by another …` line' : 'the lock (`… just changed the state of lock:` and the lock line after it)');
     const inv = r.inversion;
     const { cls } = this.classOf(r.next.cls.printed);
-    const s = inv.state.startsWith('SOFTIRQ') ? 4 : 0;
+    const s = this.stateBase(inv.state);
     const m = cls.printedMask ?? 0;
     // The bit that just changed: forwards = the lock became S-safe (IN), backwards S-unsafe (ON).
     const pair = inv.forwards ? [s + 0, s + 1] : [s + 2, s + 3];
