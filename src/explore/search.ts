@@ -12,7 +12,8 @@
  *       else: H := Z; check s; explore enabled(s) \ Z
  *       for each explored t, in order:  explore(s·t, {z ∈ Z ∪ done : z independent of t at s})
  *
- * Deterministic: tasks are tried in index order, or in an order shuffled by a seeded PRNG.
+ * Deterministic: tasks are tried least-advanced first, ties broken by index or, with a seed, by
+ * a seeded PRNG.
  * Budgets: a number of distinct states (deterministic) and an optional deadline (wall clock,
  * supplied by the caller: this module never reads the clock).
  */
@@ -22,7 +23,7 @@ import type { Compiled } from './program.js';
 export interface SearchOptions {
   /** Stop after this many distinct states (the search is then incomplete). */
   maxStates: number;
-  /** 0: tasks in index order; otherwise the seed of the PRNG that orders them at each state. */
+  /** Tasks are tried least-advanced first; ties go by index (0) or by a PRNG with this seed. */
   seed: number;
   /** Checked every 256 states; true stops the search (incomplete, `stoppedBy: 'time'`). */
   deadline?: () => boolean;
@@ -146,12 +147,13 @@ export function search(c: Compiled, opts: SearchOptions, visit: Visitor): Search
     }
     const todo: number[] = [];
     for (let t = 0; t < tasks; t++) if (trans[t] && (!useSleep || mask & bit(t))) todo.push(t);
-    if (rand) {
-      for (let i = todo.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [todo[i], todo[j]] = [todo[j]!, todo[i]!];
-      }
-    }
+    // The task that is least far along goes first: interleavings where every task has made a
+    // little progress (where circles of waiters form) come early, not after every task has run
+    // to its end. Only the order changes, never what is explored.
+    // A seed breaks the ties at random instead of by index.
+    const tie = rand ? todo.map(() => rand()) : undefined;
+    const rank = new Map(todo.map((t, i) => [t, tie ? tie[i]! : t]));
+    todo.sort((a, b) => state[a]!.pc - state[b]!.pc || rank.get(a)! - rank.get(b)!);
     stack.push({ state, trans, sleep, todo, next: 0, done: 0, move });
     stats.maxDepth = Math.max(stats.maxDepth, stack.length - 1);
   };
