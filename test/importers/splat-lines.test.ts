@@ -73,6 +73,8 @@ describe('stripPrefixes', () => {
     ['> [17179587.988810] text', 'text'],
     ['Jan  3 10:00:01 host kernel: [  254.4] text', 'text'],
     ['kern  :warn  : [  254.403407] text', 'text'],
+    ['2024-01-03T10:00:01.123456+00:00 host kernel: text', 'text'],
+    ['[Jun10 10:00] text', 'text'],
   ])('%j → %j', (raw, text) => {
     expect(stripPrefixes(raw).text).toBe(text);
   });
@@ -187,6 +189,7 @@ describe('frame lines of every architecture', () => {
     ['([<0000000000100a06>] show_trace+0xee/0x144)', 'show_trace+0xee/0x144'],
     ['[c0000000f6d7b20] [c0000000001b3a8c] .lock_acquire+0x8c/0x130', '.lock_acquire+0x8c/0x130'],
     ['[<80de054c>] (show_stack) from [<80de7c10>] (dump_stack+0x154/0x1a8)', 'show_stack+0x0/0x0'],
+    ['dump_backtrace from show_stack+0x18/0x1c', 'dump_backtrace+0x0/0x0'],
   ])('%s', (line, frame) => {
     const fl = parseFrameLine(line);
     expect(fl?.frame && formatFrame(fl.frame)).toBe(frame);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding, HeldLockDesc } from '../../src/model/findings.js';
 import { formatFrame } from '../../src/model/frame.js';
-import { importSplat } from '../../src/importers/splat/index.js';
+import { importSplat, stripPrefixes } from '../../src/importers/splat/index.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { replay } from '../../src/validator/replay.js';
 
@@ -126,7 +126,7 @@ interface Outcome {
   why: string[];
 }
 
-function roundTrip(meta: Meta, text: string): Outcome {
+function roundTrip(meta: Meta, text: string, original = text): Outcome {
   const why: string[] = [];
   let f: Finding | undefined;
   try {
@@ -155,7 +155,7 @@ function roundTrip(meta: Meta, text: string): Outcome {
   }
   // The lock lines themselves: class and ip as the original printed them.
   const lines = [acquiring(f), f.kind === 'circular' || f.kind === 'recursive' || f.kind === 'irq-safe-unsafe' ? f.prev : undefined, ...f.held];
-  for (const h of lines) if (h && !lineInOriginal(text, h)) why.push(`lock line (${h.cls.name}) at ${formatFrame(h.ip)} is not in the report`);
+  for (const h of lines) if (h && !lineInOriginal(original, h)) why.push(`lock line (${h.cls.name}) at ${formatFrame(h.ip)} is not in the report`);
   return { id: meta.id, ok: why.length === 0, why };
 }
 
@@ -175,6 +175,46 @@ describe('import splat: round trip over the corpus', () => {
     // The figure for the record (visible with --reporter=verbose).
     console.log(`import splat round trip: ${outcomes.length - failed.length}/${outcomes.length} complete reports${failed.length ? `\nfailing:\n${listing}` : ''}`);
     expect(ratio, `round trip ${outcomes.length - failed.length}/${outcomes.length}; failing:\n${listing}`).toBeGreaterThanOrEqual(MIN_ROUNDTRIP_RATIO);
+  });
+
+  it('reproduces them just as well however they are pasted (quoted, re-wrapped, collapsed, stamped, escaped)', () => {
+    const strip = (l: string) => stripPrefixes(l).text;
+    const wrap = (l: string, width: number, quote: string): string[] => {
+      // A mailer's soft wrap: break at the last space before the width, the continuation unquoted.
+      const out: string[] = [];
+      let rest = l;
+      let first = true;
+      while (rest.length > width) {
+        const i = rest.lastIndexOf(' ', width);
+        if (i <= 0) break;
+        out.push(`${first ? quote : ''}${rest.slice(0, i + 1)}`);
+        rest = rest.slice(i + 1);
+        first = false;
+      }
+      out.push(`${first ? quote : ''}${rest}`);
+      return out;
+    };
+    const variants: Record<string, (ls: string[]) => string[]> = {
+      quoted: (ls) => ls.map((l) => `> ${l}`),
+      'quoted twice, indented': (ls) => ls.map((l) => `    > >> ${l}`),
+      'quoted and wrapped at 72 columns': (ls) => ls.flatMap((l) => wrap(l, 72, '> ')),
+      'wrapped at 72 columns': (ls) => ls.flatMap((l) => wrap(l, 72, '')),
+      'white space collapsed': (ls) => ls.map((l) => l.replace(/\s+/g, ' ').trim()),
+      'prefixes stripped': (ls) => ls.map(strip),
+      'timestamps and caller ids': (ls) => ls.map((l, i) => `[  ${(i / 1000).toFixed(6)}][ T42] ${strip(l)}`),
+      'HTML-escaped': (ls) => ls.map((l) => l.replace(/&/g, '&amp;').replace(/>/g, '&gt;').replace(/</g, '&lt;')),
+      'CRLF line ends': (ls) => [ls.join('\r\n')],
+    };
+    const failed: string[] = [];
+    let n = 0;
+    for (const { meta, text } of complete) {
+      for (const [name, v] of Object.entries(variants)) {
+        n++;
+        const o = roundTrip(meta, v(text.split('\n')).join('\n'), text);
+        if (!o.ok) failed.push(`${meta.id} ${name}: ${o.why.join('; ')}`);
+      }
+    }
+    expect((n - failed.length) / n, failed.join('\n')).toBeGreaterThanOrEqual(MIN_ROUNDTRIP_RATIO);
   });
 
   it('imports every truncated report too (exit 0), with warnings saying what is missing', () => {

@@ -81,6 +81,13 @@ export function parseFrameLine(line: string): FrameLine | undefined {
     if (from) out.from = from;
     return out;
   }
+  // ARM32 since 5.13 without addresses: `dump_backtrace from show_stack+0x18/0x1c`.
+  const armPlain = /^([A-Za-z_.$][\w.$]*(?:\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+)?) from ([A-Za-z_.$][\w.$]*\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+)(?:\s+\[[\w-]+\])?\s*$/.exec(t);
+  if (armPlain) {
+    const f1 = parseIp(armPlain[1]!);
+    const f2 = parseIp(armPlain[2]!);
+    if (f1 && f2) return { frame: f1, from: f2, unreliable, inline: false };
+  }
   // s390 prints the first frame of `Call Trace:` in parentheses.
   if (sawAddr && t.endsWith(')') && !t.includes('(')) t = t.slice(0, -1);
   t = t.replace(/\s+\(unreliable\)\s*$/, '');

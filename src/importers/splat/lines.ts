@@ -37,11 +37,11 @@ export interface LogLine {
   quote: number;
 }
 
-const QUOTE_RE = /^[ \t]{0,4}((?:>[ \t]?)+)/;
-const SYSLOG_RE = /^(?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\S+\s+)?kernel:\s?/;
+const QUOTE_RE = /^[ \t]{0,4}((?:>[ \t]*)+)/;
+const SYSLOG_RE = /^(?:(?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)\s+\S+\s+)?kernel:\s?/;
 const FACILITY_RE = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|local\d)\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?/;
 const LEVEL_RE = /^<\d{1,2}>/;
-const STAMP_RE = /^\[\s*\+?\d+\.\d+\]|^\[[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d\d:\d\d(?::\d\d)? \d{4}\]|^\[\s*\+?\d+\.\d+\s*<\s*\d+\.\d+\s*>\]/;
+const STAMP_RE = /^\[\s*\+?\d+\.\d+\]|^\[[A-Z][a-z]{2}\s?\d{1,2} \d\d:\d\d\]|^\[[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d\d:\d\d(?::\d\d)? \d{4}\]|^\[\s*\+?\d+\.\d+\s*<\s*\d+\.\d+\s*>\]/;
 const CALLER_RE = /^\[\s*([TC]\d+)\]/;
 
 interface Stripped {
@@ -125,15 +125,19 @@ function decodeEntities(text: string): string {
 /** A lock line (or chain entry, or class line) that stops before `){usage}`: the name was wrapped. */
 const OPEN_CLASS_RE = /^\s*(?:#\d+:\s*|->\s*(?:#\d+\s*)?)?(?:[0-9a-f]{8,16}\s+)?\(/;
 const USAGE_CLOSE_RE = /\)\{[.+\-?]{4,6}\}/;
-/** A lock line that stops right after `at:`. */
-const OPEN_AT_RE = /\)\{[.+\-?]{4,6}\}(?:-\{\d+:\d+\})?,\s*at:\s*$/;
+/** A lock line that stops after its class (`…}, `), after `at:`, or after the ip's `[<addr>]`. */
+const OPEN_AT_RE = /\)\{[.+\-?]{4,6}\}(?:-\{\d+:\d+\})?,(?:\s*at:(?:\s*\[<[0-9a-fA-Fx]+>\])?)?\s*$/;
 /** `is trying to release lock (` without the closing `) at:`. */
 const OPEN_RELEASE_RE = /is trying to release lock \((?!.*\) at:)/;
-/** Ident / dump_stack header lines cut in the middle of the taint text (`#1 Not` / `tainted`). */
-const OPEN_TAINT_RE = /\s(?:Not|#\d+)\s*$/;
+/** The ident line cut inside its taint text (`6.19.0-rc1 #1 Not` / `tainted`). */
+const OPEN_TAINT_RE = /^\s*\S+\s+#\S+\s+Not\s*$/;
+/** dump_stack()'s `CPU: … Comm: x Not tainted` cut before the release. */
+const OPEN_CPU_RE = /^\s*CPU:\s*\d+.*\b(?:Not tainted|Tainted:.*)\s*$/;
 
-function isOpen(text: string): boolean {
+function isOpen(text: string, next: string): boolean {
   if (OPEN_AT_RE.test(text)) return true;
+  if (OPEN_TAINT_RE.test(text) && /^\s*tainted\b/.test(next)) return true;
+  if (OPEN_CPU_RE.test(text) && /^\s*\d+\.\d+\S*\s+#\S+/.test(next)) return true;
   if (OPEN_RELEASE_RE.test(text)) return true;
   if (OPEN_CLASS_RE.test(text) && !USAGE_CLOSE_RE.test(text) && !/\)\s*$/.test(text.trimEnd().replace(/:$/, ''))) return true;
   return false;
@@ -187,7 +191,7 @@ export function readLogLines(input: string): LogLine[] {
   for (let i = 0; i < out.length; i++) {
     const l = out[i]!;
     let rounds = 0;
-    while (rounds < 3 && isOpen(l.text) && i + 1 < out.length && out[i + 1]!.text.trim() !== '') {
+    while (rounds < 3 && i + 1 < out.length && out[i + 1]!.text.trim() !== '' && isOpen(l.text, out[i + 1]!.text)) {
       const n = out[i + 1]!;
       // Never swallow a line from another printk caller.
       if (l.caller !== undefined && n.caller !== undefined && n.caller !== l.caller) break;
