@@ -218,14 +218,47 @@ function scheduleOf(c: Compiled, names: ClassNames, naming: Naming, events: Even
   return { tasks, rows, blocked };
 }
 
+/** A deadlock the search found on locks no reported cycle covers (lockdep could not see it). */
+export interface UnreportedDeadlock {
+  /** The classes the deadlocked tasks wait on, as printed. */
+  classes: string[];
+  schedule: Schedule;
+}
+
+export interface Exploration {
+  results: ExploreResult[];
+  /** Only with `unreported: true`: at most MAX_UNREPORTED, fewest tasks first. */
+  unreported: UnreportedDeadlock[];
+  search: SearchSummary;
+}
+
+/** Unreported deadlocks listed at most. */
+export const MAX_UNREPORTED = 10;
+
 /**
  * Explores the interleavings of `scenario` for every cycle in `report` (the validator's report of
  * the same scenario) and returns one result per circular or recursive finding, in finding order.
  */
 export function exploreReport(scenario: Scenario, report: Report, opts: ExploreOptions = {}): ExploreResult[] {
+  return explore(scenario, report, opts, false).results;
+}
+
+/**
+ * exploreReport() plus the deadlocks lockdep did not report (on trylocks it never validates,
+ * on check = 0 locks, through classes of no reported cycle). Searches even when there is no cycle.
+ */
+export function exploreAll(scenario: Scenario, report: Report, opts: ExploreOptions = {}): Exploration {
+  return explore(scenario, report, opts, true);
+}
+
+function explore(scenario: Scenario, report: Report, opts: ExploreOptions, withUnreported: boolean): Exploration {
   const names = classNames(scenario, opts.kernel);
   const targets = targetsOf(report, names);
-  if (targets.length === 0) return [];
+  const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
+  const seed = opts.seed ?? 0;
+  if (targets.length === 0 && !withUnreported) {
+    return { results: [], unreported: [], search: { states: 0, transitions: 0, maxDepth: 0, complete: false, maxStates, seed } };
+  }
   const c = compile(scenario);
   const naming: Naming = {
     task: (t) => `${scenario.tasks[t]!.name}/${scenario.tasks[t]!.pid}`,
@@ -238,9 +271,8 @@ export function exploreReport(scenario: Scenario, report: Report, opts: ExploreO
   }
   const needMasks = targets.filter((t) => t.sv && !t.sv.reason);
   const declOf = (inst: number) => c.instances[inst]!.decl.id;
+  const others = new Map<string, { tasks: number; moves: number[]; deadlock: Deadlock }>();
 
-  const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
-  const seed = opts.seed ?? 0;
   const stats = search(c, { maxStates, seed, ...(opts.deadline ? { deadline: opts.deadline } : {}) }, (v) => {
     for (const t of needMasks) {
       let m = 0;
@@ -253,28 +285,39 @@ export function exploreReport(scenario: Scenario, report: Report, opts: ExploreO
     const found = deadlocks(c, v.state, v.waiting);
     if (found.length === 0) return false;
     let moves: number[] | undefined;
+    const path = () => (moves ??= v.path().filter((m) => m.task >= 0).map((m) => m.task));
     for (const d of found) {
       const ds = new Set(d.waits.map((w) => declOf(w.inst)));
+      let matched = false;
       for (const t of targets) {
         if (t.unmapped.length || ![...ds].every((x) => t.decls.has(x))) continue;
+        matched = true;
         if (t.best && (t.best.tasks < d.tasks.length || (t.best.tasks === d.tasks.length && t.best.classes >= ds.size))) continue;
-        moves ??= v.path().filter((m) => m.task >= 0).map((m) => m.task);
-        t.best = { tasks: d.tasks.length, classes: ds.size, moves, deadlock: d };
+        t.best = { tasks: d.tasks.length, classes: ds.size, moves: path(), deadlock: d };
+      }
+      if (!matched && withUnreported) {
+        const key = [...ds].sort().join('\0');
+        const o = others.get(key);
+        if (!o || o.tasks > d.tasks.length) others.set(key, { tasks: d.tasks.length, moves: path(), deadlock: d });
       }
     }
-    // Good enough to stop: every cycle closed over all its classes, by at most one task per class.
-    return targets.every((t) => t.best && t.best.classes === t.decls.size && t.best.tasks <= t.decls.size);
+    // Good enough to stop: every cycle closed over all its classes, by at most one task per class
+    // (not when collecting unreported deadlocks: those need the whole search).
+    return !withUnreported && targets.every((t) => t.best && t.best.classes === t.decls.size && t.best.tasks <= t.decls.size);
   });
   const summary: SearchSummary = { ...stats, maxStates, seed };
+  const witness = (moves: number[], d: Deadlock) => {
+    const { replayed, deadlock } = simplify(c, moves, d);
+    return { schedule: scheduleOf(c, names, naming, replayed.events, replayed.tasks, deadlock, replayed.state), deadlock };
+  };
 
-  return targets.map((t): ExploreResult => {
+  const results = targets.map((t): ExploreResult => {
     const base = { finding: t.finding, kind: t.kind, cycle: t.cycle, search: summary };
     if (t.unmapped.length) {
       return { ...base, verdict: 'unknown', note: `class ${t.unmapped.map((n) => `\`${n}\``).join(', ')} of the finding is not declared by the scenario` };
     }
     if (t.best) {
-      const { replayed, deadlock } = simplify(c, t.best.moves, t.best.deadlock);
-      const schedule = scheduleOf(c, names, naming, replayed.events, replayed.tasks, deadlock, replayed.state);
+      const { schedule, deadlock } = witness(t.best.moves, t.best.deadlock);
       const deadlockClasses = [...new Set(deadlock.waits.map((w) => names.printed(declOf(w.inst))))];
       return { ...base, verdict: 'confirmed', schedule, deadlockClasses };
     }
@@ -285,4 +328,12 @@ export function exploreReport(scenario: Scenario, report: Report, opts: ExploreO
     }
     return { ...base, verdict: 'unknown' };
   });
+  const unreported = [...others.entries()]
+    .sort((a, b) => a[1].tasks - b[1].tasks || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, MAX_UNREPORTED)
+    .map(([, o]): UnreportedDeadlock => {
+      const { schedule, deadlock } = witness(o.moves, o.deadlock);
+      return { classes: [...new Set(deadlock.waits.map((w) => names.printed(declOf(w.inst))))], schedule };
+    });
+  return { results, unreported, search: summary };
 }

@@ -12,7 +12,7 @@
  *
  * Pure: results in, strings out (the elapsed time, which is not deterministic, is the caller's).
  */
-import type { ExploreResult, Schedule, SearchSummary } from './explore.js';
+import type { ExploreResult, Schedule, SearchSummary, UnreportedDeadlock } from './explore.js';
 
 function cycleText(r: ExploreResult): string {
   return r.kind === 'recursive' ? `${r.cycle[0]} -> ${r.cycle[0]}` : [...r.cycle, r.cycle[0]].join(' -> ');
@@ -79,15 +79,30 @@ export function formatSchedule(s: Schedule): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The full text report of one scenario's exploration. */
-export function formatExplore(file: string, results: readonly ExploreResult[]): string {
-  if (results.length === 0) return `lockdep-sim explore: ${file}: no cycles reported, nothing to explore\n`;
-  const s = results[0]!.search;
+/** One line for a deadlock lockdep did not report. */
+export function formatUnreportedLine(u: UnreportedDeadlock): string {
+  const who = u.schedule.tasks.filter((t) => t.deadlocked).map((t) => t.name);
+  return `explore: unreported deadlock on ${u.classes.join(', ')}: ${who.length === 1 ? `${who[0]} waits for itself` : `${who.join(', ')} wait for each other`} (${u.schedule.rows.length}-step schedule)`;
+}
+
+function searchLine(s: SearchSummary): string {
+  const how = s.complete ? 'complete' : s.stoppedBy === 'goal' ? 'stopped: every cycle confirmed' : 'INCOMPLETE';
+  return `searched ${s.states} states, ${s.transitions} transitions, schedules up to ${s.maxDepth} moves (${how}; seed ${s.seed})`;
+}
+
+/**
+ * The full text report of one scenario's exploration. `extra` adds the deadlocks lockdep did not
+ * report (exploreAll) and the search figures when there was no cycle to attach them to.
+ */
+export function formatExplore(file: string, results: readonly ExploreResult[], extra: { unreported?: readonly UnreportedDeadlock[]; search?: SearchSummary } = {}): string {
+  const unreported = extra.unreported ?? [];
+  const s = results[0]?.search ?? extra.search;
+  if (results.length === 0 && unreported.length === 0) {
+    return `lockdep-sim explore: ${file}: no cycles reported${s && s.states ? `, and no deadlock found (${searchLine(s)})` : ', nothing to explore'}\n`;
+  }
   const out: string[] = [];
   out.push(`lockdep-sim explore: ${file}`);
-  out.push(
-    `searched ${s.states} states, ${s.transitions} transitions, schedules up to ${s.maxDepth} moves (${s.complete ? 'complete' : s.stoppedBy === 'goal' ? 'stopped: every cycle confirmed' : 'INCOMPLETE'}; seed ${s.seed})`,
-  );
+  if (s) out.push(searchLine(s));
   results.forEach((r, i) => {
     out.push('');
     out.push(`cycle ${i + 1} (${r.kind}, finding #${r.finding + 1}): ${cycleText(r)}`);
@@ -113,6 +128,14 @@ export function formatExplore(file: string, results: readonly ExploreResult[]): 
         out.push(`  UNKNOWN: ${r.note ?? coverage(r.search)}`);
         break;
     }
+  });
+  unreported.forEach((u, i) => {
+    const who = u.schedule.tasks.filter((t) => t.deadlocked).map((t) => t.name);
+    out.push('');
+    out.push(`deadlock ${i + 1} that lockdep did not report: on ${u.classes.join(', ')}`);
+    out.push(`  ${who.length === 1 ? `${who[0]} waits for itself` : `${who.length} tasks wait for each other`} (through trylocks, check = 0 locks or dependencies lockdep never recorded)`);
+    out.push('');
+    out.push(formatSchedule(u.schedule).trimEnd());
   });
   return `${out.join('\n')}\n`;
 }

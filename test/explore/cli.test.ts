@@ -88,10 +88,19 @@ describe('lockdep-sim explore', () => {
     expect(b.out).toBe(a.out);
   });
 
-  it('says when there is nothing to explore', async () => {
+  it('with no cycle reported, still looks for deadlocks (the 2020 fix has none)', async () => {
     const r = await cli('explore', scenario('mm-hotremove-2020-fixed.yaml'));
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`lockdep-sim explore: ${scenario('mm-hotremove-2020-fixed.yaml')}: no cycles reported, nothing to explore\n`);
+    expect(r.out).toMatch(/^lockdep-sim explore: .*mm-hotremove-2020-fixed\.yaml: no cycles reported, and no deadlock found \(searched \d+ states, .*complete; seed 0\)\)\n$/);
+    expect(r.err).toMatch(/: no cycles; \d+ states in/);
+  });
+
+  it('lists deadlocks lockdep did not report, and fails on them', async () => {
+    const r = await cli('explore', scenario('trylock-no-cycle.yaml'), '--format', 'json');
+    const data = JSON.parse(r.out);
+    expect(data.results).toEqual([]);
+    expect(data.unreported).toEqual([]);
+    expect(r.code).toBe(0);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { INPUT_FORMATS, parseInput, type InputFormat } from '../../input.js';
-import { DEFAULT_MAX_STATES, exploreReport, type ExploreResult } from '../../explore/explore.js';
+import { DEFAULT_MAX_STATES, exploreAll, type Exploration, type ExploreResult } from '../../explore/explore.js';
 import { formatExplore } from '../../explore/format.js';
 import { replay } from '../../validator/replay.js';
 import { EXIT, readInput, type CliContext, type RegisterCommand } from '../context.js';
@@ -20,12 +20,13 @@ function plural(n: number, w: string): string {
 }
 
 /** The stderr summary of one file (the only place the elapsed time appears: it is not deterministic). */
-function summarize(file: string, results: readonly ExploreResult[], ms: number): string {
-  if (!results.length) return `lockdep-sim explore: ${file}: no cycles\n`;
+function summarize(file: string, x: Exploration, ms: number): string {
+  const { results, unreported, search: s } = x;
   const by = (v: ExploreResult['verdict']) => results.filter((r) => r.verdict === v).length;
   const parts = (['confirmed', 'refuted', 'unknown'] as const).filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
-  const s = results[0]!.search;
-  return `lockdep-sim explore: ${file}: ${plural(results.length, 'cycle')} (${parts.join(', ')}); ${s.states} states in ${(ms / 1000).toFixed(1)} s\n`;
+  const cycles = results.length ? `${plural(results.length, 'cycle')} (${parts.join(', ')})` : 'no cycles';
+  const more = unreported.length ? `, ${plural(unreported.length, 'deadlock')} lockdep did not report` : '';
+  return `lockdep-sim explore: ${file}: ${cycles}${more}; ${s.states} states in ${(ms / 1000).toFixed(1)} s${s.complete || s.stoppedBy === 'goal' ? '' : ' (incomplete)'}\n`;
 }
 
 function exploreCommand(a: ExploreArgs, ctx: CliContext): void {
@@ -41,31 +42,32 @@ function exploreCommand(a: ExploreArgs, ctx: CliContext): void {
     const report = replay(scenario, a.kernel ? { kernel: a.kernel } : {});
     const start = Date.now();
     const budgetMs = a.budgetMs;
-    const results = exploreReport(scenario, report, {
+    const x = exploreAll(scenario, report, {
       maxStates: a.budgetStates,
       seed: a.seed,
       ...(budgetMs !== undefined ? { deadline: () => Date.now() - start > budgetMs } : {}),
       ...(a.kernel ? { kernel: a.kernel } : {}),
     });
-    return { file: scenario.file, results, ms: Date.now() - start };
+    return { file: scenario.file, x, ms: Date.now() - start };
   });
   if (a.format === 'json') {
-    const data = runs.map((r) => ({ file: r.file, results: r.results }));
+    const data = runs.map((r) => ({ file: r.file, results: r.x.results, unreported: r.x.unreported, search: r.x.search }));
     ctx.io.stdout(`${JSON.stringify(data.length === 1 ? data[0] : data, null, 2)}\n`);
   }
   let unsafe = 0;
   for (const r of runs) {
-    if (a.format === 'text') ctx.io.stdout(formatExplore(r.file, r.results));
-    ctx.io.stderr(summarize(r.file, r.results, r.ms));
-    unsafe += r.results.filter((x) => x.verdict !== 'refuted').length;
+    if (a.format === 'text') ctx.io.stdout(formatExplore(r.file, r.x.results, { unreported: r.x.unreported, search: r.x.search }));
+    ctx.io.stderr(summarize(r.file, r.x, r.ms));
+    unsafe += r.x.results.filter((x) => x.verdict !== 'refuted').length + r.x.unreported.length;
   }
   ctx.setExit(unsafe ? EXIT.findings : EXIT.clean);
 }
 
 /**
  * `lockdep-sim explore FILE…`: for each cycle the validator reports, search the interleavings of
- * the scenario's tasks for a schedule that deadlocks. Exit 1 when a cycle is confirmed or the
- * budget left it unknown, 0 when every cycle is refuted (or there is none).
+ * the scenario's tasks for a schedule that deadlocks, and list deadlocks lockdep did not report.
+ * Exit 1 when a cycle is confirmed or the budget left it unknown, or an unreported deadlock was
+ * found; 0 when every cycle is refuted (or there is none) and no other deadlock exists.
  */
 export const registerExplore: RegisterCommand = (y, ctx) =>
   y.command(
