@@ -2,11 +2,14 @@
  * `lockdep-sim explore`, in process. The command module is registered on a yargs instance the
  * way run-cli.ts registers every command.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { registerExplore } from '../../src/cli/commands/explore.js';
 import { formatIssue, LockdepSimError } from '../../src/diag/error.js';
+import { nest, scenYaml } from './helpers.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const scenario = (name: string) => path.join(ROOT, 'scenarios', name);
@@ -96,10 +99,23 @@ describe('lockdep-sim explore', () => {
   });
 
   it('lists deadlocks lockdep did not report, and fails on them', async () => {
-    const r = await cli('explore', scenario('trylock-no-cycle.yaml'), '--format', 'json');
+    const dir = mkdtempSync(path.join(tmpdir(), 'explore-'));
+    const file = path.join(dir, 'spin.yaml');
+    writeFileSync(file, scenYaml({ A: 'mutex', B: 'mutex' }, { t1: ['lock A', 'trylock B retry', 'unlock B', 'unlock A'], t2: nest('B', 'A') }));
+    const r = await cli('explore', file, '--format', 'json');
     const data = JSON.parse(r.out);
     expect(data.results).toEqual([]);
-    expect(data.unreported).toEqual([]);
+    expect(data.unreported).toHaveLength(1);
+    expect(data.unreported[0].classes).toEqual(['B', 'A']);
+    expect(r.code).toBe(1);
+    const t = await cli('explore', file);
+    expect(t.out).toContain('deadlock 1 that lockdep did not report: on B, A');
+    expect(t.err).toMatch(/: no cycles, 1 deadlock lockdep did not report; \d+ states in/);
+  });
+
+  it('a file lockdep finds nothing in and nothing deadlocks: exit 0', async () => {
+    const r = await cli('explore', scenario('trylock-no-cycle.yaml'), '--format', 'json');
+    expect(JSON.parse(r.out)).toMatchObject({ results: [], unreported: [], search: { complete: true } });
     expect(r.code).toBe(0);
   });
 
