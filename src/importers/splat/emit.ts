@@ -76,6 +76,10 @@ function step(s: PlanStep): YAMLMap {
   return m;
 }
 
+function anchorName(taskName: string): string {
+  return taskName.replace(/[^\w-]+/g, '_').replace(/^_+|_+$/g, '') || 'task';
+}
+
 /** The YAML text of a plan. */
 export function emitPlan(plan: Plan): string {
   const doc = new Document();
@@ -118,11 +122,29 @@ export function emitPlan(plan: Plan): string {
   root.items.push(pair('classes', classes));
 
   const tasks = new YAMLSeq();
+  // A stack printed more than once (several usage bits, a dependency and the report) is written
+  // once and aliased after that.
+  const stacks = new Map<string, { node: YAMLSeq; owner: string }>();
+  const anchors = new Set<string>();
   for (const t of plan.tasks) {
     const entries: Pair[] = [pair('name', scalar(t.name))];
     if (t.pid !== undefined) entries.push(pair('pid', scalar(t.pid)));
     if (t.cpu !== undefined) entries.push(pair('cpu', scalar(t.cpu)));
-    entries.push(pair('stack', frames(t.stack)));
+    const key = t.stack.map(formatFrame).join('\n');
+    const seen = t.stack.length > 1 ? stacks.get(key) : undefined;
+    if (seen) {
+      if (!seen.node.anchor) {
+        let name = `${anchorName(seen.owner)}_stack`;
+        for (let i = 2; anchors.has(name); i++) name = `${anchorName(seen.owner)}_stack${i}`;
+        anchors.add(name);
+        seen.node.anchor = name;
+      }
+      entries.push(pair('stack', doc.createAlias(seen.node)));
+    } else {
+      const node = frames(t.stack);
+      stacks.set(key, { node, owner: t.name });
+      entries.push(pair('stack', node));
+    }
     const steps = new YAMLSeq();
     for (const s of t.steps) steps.items.push(step(s));
     entries.push(pair('steps', steps));

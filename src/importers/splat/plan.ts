@@ -966,6 +966,8 @@ export class Planner {
     } else {
       if (!r.nestName) this.missing.push('the name of the nest lock (the line after `but this task is not holding:`)');
       const nestCls = this.namedClass(r.nestName ?? 'nest_lock_not_in_report');
+      if (!r.nestName && nestCls.decl.comments.length === 0) nestCls.decl.comments.push('a stand-in for the nest lock the report does not name (its line is missing)');
+      else if (nestCls.decl.comments.length === 0) nestCls.decl.comments.push('the nest lock the report names (kind unknown: it is never taken)');
       next.nest = refOf({ cls: nestCls, instance: this.freshInstance(nestCls) });
       next.comment = `the report: taken with nest_lock ${r.nestName ?? '(name not in the report)'}, which is not held`;
     }
