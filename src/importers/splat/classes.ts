@@ -123,8 +123,8 @@ export interface KindEvidence {
   rawNesting: boolean;
   /** The era prints wait types (5.7+). */
   waitEra: boolean;
-  /** Kinds the locking primitives in the class's traces take (`__mutex_lock` → mutex, …). */
-  primitives: LockKind[];
+  /** The locking primitives in the class's printed stacks and the kinds they take (`__mutex_lock` → mutex). */
+  primitives: { kind: LockKind; symbol: string }[];
 }
 
 const RCU_RE = /^(?:rcu_read_lock(?:_bh|_sched|_trace)?|rcu_callback|rcu_lock_map|rcu_bh_lock_map|rcu_sched_lock_map|&?\w*srcu\w*)$/;
@@ -135,15 +135,15 @@ const SEQCOUNT_RE = /seqcount|seqlock|->seq\b|_seq$|&\w+->seq$/;
 const MUTEX_RE = /mutex|_mtx|\.mtx|->mtx|mtx$|lo_ctl_mutex|rtnl_mutex|_lock_key(?:#\d+)?$|i_mutex|uring_lock|&group->mutex|state_lock$/;
 const RWSEM_RE = /sem$|sem\b|rwsem|mmap_lock|mmap_sem|rw_sema|_rwsem|i_mmap|s_umount|\.rwsem|invalidate_lock|i_rwsem|&type->i_mutex_dir_key|memory_lock|namespace_sem|bd_fsfreeze/;
 const RWLOCK_RE = /rwlock|_rwlock|tasklist_lock|fa_lock|mrt_lock|&\w+->lock_rw|rw_lock\b|ctl_files_rwlock|ptype_lock/;
-const RAW_RE = /raw|pi_lock|&rq->(?:__)?lock|wait_lock|&(?:cpu_)?base->lock|&\(?&?base->lock|hrtimer|jiffies|tick|console_owner|logbuf_lock|&p->pi_lock|&sem->wait_lock|&lock->wait_lock|&(?:\w+->)?raw_lock|&zone->lock|pool_lock|&irq_desc_lock_class|irq_controller_lock|&\w+->irq_lock/;
+const RAW_RE = /raw|pi_lock|&rq->(?:__)?lock|wait_lock|&(?:cpu_)?base->lock|&\(?&?base->lock|hrtimer|jiffies|tick|console_owner|logbuf_lock|&p->pi_lock|&sem->wait_lock|&lock->wait_lock|&(?:\w+->)?raw_lock|pool_lock|&irq_desc_lock_class|irq_controller_lock|&\w+->irq_lock/;
 const SPIN_NAME_RE = /rlock$|spinlock|_lock$|->lock$|lock(?:#\d+)?$|busylock|^slock-|&\w+->\w*lock\w*$/;
 
 const READ_BITS = 0xaa;
 
-/** The primitive seen in a trace, if it is one of `kinds`. */
+/** The primitive seen in a trace, if it takes one of `kinds`. */
 function byPrimitive(e: KindEvidence, kinds: readonly LockKind[], reason: string): KindGuess | undefined {
-  const k = e.primitives.find((p) => kinds.includes(p));
-  return k ? { kind: k, reason: `${reason}; taken with a ${k} primitive in a printed stack`, certain: false } : undefined;
+  const p = e.primitives.find((x) => kinds.includes(x.kind));
+  return p ? { kind: p.kind, reason: `${reason}; a printed stack takes it with ${p.symbol}()`, certain: false } : undefined;
 }
 
 function sleeping(e: KindEvidence, reason: string): KindGuess {
@@ -161,6 +161,8 @@ function spinning(e: KindEvidence, reason: string, raw: boolean): KindGuess {
   const readBits = e.mask & READ_BITS;
   if (e.reads || readBits !== 0 || RWLOCK_RE.test(e.name)) return { kind: 'rwlock', reason: `${reason}; readers or an rwlock name`, certain: false };
   if (raw) return { kind: 'raw_spinlock', reason, certain: false };
+  // `&(&x->lock)->rlock`: the raw lock inside a spinlock_t, named after the spinlock_t.
+  if (/->rlock$/.test(e.name)) return { kind: 'spinlock', reason: `${reason}; a spinlock_t's ->rlock`, certain: false };
   if (RAW_RE.test(e.name)) return { kind: 'raw_spinlock', reason: `${reason}; a raw_spinlock name`, certain: false };
   return { kind: 'spinlock', reason, certain: false };
 }
@@ -194,11 +196,15 @@ export function guessKind(e: KindEvidence): KindGuess {
     }
   }
   // Before 5.7 nothing says what a lock is but its name and the primitives in its stacks.
-  const prim = e.primitives[0];
-  if (prim && !(irqUsed && (prim === 'mutex' || prim === 'rw_semaphore' || prim === 'percpu_rw_semaphore'))) {
-    if (prim === 'spinlock') return spinning(e, 'taken with a spinlock primitive in a printed stack', false);
-    if (prim === 'mutex' || prim === 'rw_semaphore') return sleeping(e, 'taken with a sleeping-lock primitive in a printed stack');
-    return lockdepMap({ ...e, name: prim === 'percpu_rw_semaphore' && !PERCPU_RWSEM_RE.test(n) ? 'percpu_rwsem' : n }, `taken with a ${prim} primitive in a printed stack`);
+  if (/\.rw_sem$/.test(n)) return { kind: 'rw_semaphore', reason: 'the `.rw_sem` inside a percpu rwsem (before 5.7 its lockdep map)', certain: false };
+  const p0 = e.primitives[0];
+  const prim = p0?.kind;
+  if (p0 && prim && !(irqUsed && (prim === 'mutex' || prim === 'rw_semaphore' || prim === 'percpu_rw_semaphore'))) {
+    const by = `a printed stack takes it with ${p0.symbol}()`;
+    if (prim === 'spinlock' || prim === 'rwlock') return { ...spinning({ ...e, primitives: [] }, by, false), ...(prim === 'rwlock' ? { kind: 'rwlock' as const } : {}) };
+    if (prim === 'mutex' || prim === 'rw_semaphore') return { kind: prim === 'mutex' && !(e.reads || (e.mask & READ_BITS) !== 0) ? 'mutex' : 'rw_semaphore', reason: by, certain: false };
+    if (prim === 'kernfs_active') return { kind: 'kernfs_active', reason: by, certain: false };
+    return lockdepMap({ ...e, name: prim === 'percpu_rw_semaphore' && !PERCPU_RWSEM_RE.test(n) ? 'percpu_rwsem' : n }, by);
   }
   if (KERNFS_RE.test(n) || PERCPU_RWSEM_RE.test(n) || MAP_RE.test(n)) return lockdepMap(e, 'the name');
   if (!irqUsed && MUTEX_RE.test(n) && !RWLOCK_RE.test(n)) return sleeping(e, 'the name');

@@ -246,11 +246,11 @@ const PRIMITIVE_KINDS: [RegExp, LockKind][] = [
 ];
 
 /** The kind of lock the primitive at the top of a trace takes (after lockdep's own frames). */
-export function primitiveKind(frames: readonly Frame[]): LockKind | undefined {
+export function primitiveKind(frames: readonly Frame[]): { kind: LockKind; symbol: string } | undefined {
   const start = internalPrefixLength(frames);
   for (let i = start; i < Math.min(frames.length, start + 2); i++) {
     const s = baseSymbol(frames[i]!.symbol);
-    for (const [re, kind] of PRIMITIVE_KINDS) if (re.test(s)) return kind;
+    for (const [re, kind] of PRIMITIVE_KINDS) if (re.test(s)) return { kind, symbol: s };
   }
   return undefined;
 }

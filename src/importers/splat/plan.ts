@@ -113,8 +113,8 @@ interface ClassInfo {
   wait?: { outer: number; inner: number };
   reads: boolean;
   writes: boolean;
-  /** Lock kinds of the primitives at the top of the class's printed stacks. */
-  primitives: LockKind[];
+  /** The locking primitives at the top of the class's printed stacks. */
+  primitives: { kind: LockKind; symbol: string }[];
   /** Bits the reporting operation itself sets: never set before it. */
   exclude: number;
   /** Bits the plan has set so far (simulated). */
@@ -597,7 +597,7 @@ export class Planner {
 
   private notePrimitive(cls: ClassInfo, frames: readonly Frame[]): void {
     const k = primitiveKind(frames);
-    if (k && !cls.primitives.includes(k)) cls.primitives.push(k);
+    if (k && !cls.primitives.some((p) => p.kind === k.kind)) cls.primitives.push(k);
   }
 
   /** A class known only by its map name (bad unlock, nest lock): reuse a printed one of that name. */
