@@ -239,6 +239,23 @@ describe('import splat: round trip over the corpus', () => {
     expect(f.stack.map(formatFrame).slice(0, 2)).toEqual(['__kernfs_remove+0x26a/0x310', 'kernfs_remove_by_name_ns+0x40/0x80']);
   });
 
+  it('the re-run prints the frames of the original: every chain entry of every complete circular report', () => {
+    const differ: string[] = [];
+    for (const { meta, text } of complete.filter((c) => c.meta.kind === 'circular')) {
+      const imp = importSplat(text, meta.file);
+      const scenario = parseScenario(imp.yaml, meta.file);
+      const f = replay(scenario, { stopAfterFirst: true }).findings[0];
+      if (f?.kind !== 'circular') continue; // counted by the round trip above
+      const top = scenario.kernelFrames?.['lock_acquire'] ?? [];
+      f.chain.forEach((e, i) => {
+        const printed = (e.current ? [...top, ...e.trace] : e.trace).map(formatFrame);
+        const original = [...imp.report.chain].sort((a, b) => b.index - a.index)[i]?.trace.frames.map(formatFrame);
+        if (JSON.stringify(printed) !== JSON.stringify(original)) differ.push(`${meta.id} -> #${f.chain.length - 1 - i}`);
+      });
+    }
+    expect(differ).toEqual([]);
+  });
+
   it('is deterministic', () => {
     for (const { meta, text } of complete.slice(0, 10)) expect(importSplat(text, meta.file).yaml).toBe(importSplat(text, meta.file).yaml);
   });
