@@ -245,7 +245,8 @@ export function exploreReport(scenario: Scenario, report: Report, opts: ExploreO
 
 /**
  * exploreReport() plus the deadlocks lockdep did not report (on trylocks it never validates,
- * on check = 0 locks, through classes of no reported cycle). Searches even when there is no cycle.
+ * on check = 0 locks, through classes of no reported cycle). Searches even when there is no
+ * cycle; when every cycle is confirmed early, lists the other deadlocks seen until then.
  */
 export function exploreAll(scenario: Scenario, report: Report, opts: ExploreOptions = {}): Exploration {
   return explore(scenario, report, opts, true);
@@ -301,9 +302,9 @@ function explore(scenario: Scenario, report: Report, opts: ExploreOptions, withU
         if (!o || o.tasks > d.tasks.length) others.set(key, { tasks: d.tasks.length, moves: path(), deadlock: d });
       }
     }
-    // Good enough to stop: every cycle closed over all its classes, by at most one task per class
-    // (not when collecting unreported deadlocks: those need the whole search).
-    return !withUnreported && targets.every((t) => t.best && t.best.classes === t.decls.size && t.best.tasks <= t.decls.size);
+    // Good enough to stop: every cycle closed over all its classes, by at most one task per class.
+    // (Unreported deadlocks are then only those seen so far: the scenario is known to deadlock.)
+    return targets.length > 0 && targets.every((t) => t.best && t.best.classes === t.decls.size && t.best.tasks <= t.decls.size);
   });
   const summary: SearchSummary = { ...stats, maxStates, seed };
   const witness = (moves: number[], d: Deadlock) => {
