@@ -256,15 +256,29 @@ export function apply(c: Compiled, s: State, task: number): { state: State; even
   return { state: advance(c, replace(s, task, n), task, events), events };
 }
 
-/** A compact key of a state (for the visited set). */
+/**
+ * A compact key of a state (for the visited set): one UTF-16 unit per number, built in one go so
+ * that it is a flat string (hashing a concatenated one first flattens it, which dominated the
+ * search). Units: pc * 2 + queued, then per held lock (inst * 3 + mode) * 2 + [in a handler] and
+ * the handler depth if so, then a separator (0).
+ */
 export function stateKey(s: State): string {
-  let k = '';
+  const units: number[] = [];
+  const push = (n: number) => {
+    // Numbers that do not fit one unit (huge programs) take an escape unit and two more.
+    if (n < 0xfff0) units.push(n + 1);
+    else units.push(0xfff2, (n >>> 15) & 0x7fff, n & 0x7fff);
+  };
   for (const t of s) {
-    k += t.pc.toString(36);
-    if (t.queued) k += '!';
-    for (const h of t.held) k += `,${(h.inst * 3 + h.mode).toString(36)}${h.depth ? `^${h.depth}` : ''}`;
-    k += '|';
+    push(t.pc * 2 + (t.queued ? 1 : 0));
+    for (const h of t.held) {
+      push((h.inst * 3 + h.mode) * 2 + (h.depth > 0 ? 1 : 0));
+      if (h.depth > 0) push(h.depth);
+    }
+    units.push(0);
   }
+  let k = '';
+  for (let i = 0; i < units.length; i += 4096) k += String.fromCharCode(...units.slice(i, i + 4096));
   return k;
 }
 
@@ -294,6 +308,33 @@ export interface Deadlock {
  * starting at its smallest task. Tasks are few, so a plain search is enough.
  */
 export function deadlocks(c: Compiled, s: State, waiting: Waiting[]): Deadlock[] {
+  if (waiting.length === 0) return [];
+  // Most states have no circle: peel off waiting tasks none of whose blockers still waits, and
+  // only search what is left (this runs on every state, so it avoids allocating).
+  const alive = new Uint8Array(s.length);
+  for (const w of waiting) alive[w.task] = 1;
+  const blockedByAlive = (w: Waiting): boolean => {
+    for (let u = 0; u < s.length; u++) {
+      if (!alive[u]) continue;
+      const t = s[u]!;
+      for (const h of t.held) if (h.inst === w.inst && (w.mode === 0 || h.mode === 0)) return true;
+      if (w.mode === 1 && u !== w.task && t.queued) {
+        const op = headOp(c, u, t);
+        if (op?.kind === 'acquire' && op.inst === w.inst) return true;
+      }
+    }
+    return false;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const w of waiting) {
+      if (alive[w.task] && !blockedByAlive(w)) {
+        alive[w.task] = 0;
+        changed = true;
+      }
+    }
+  }
+  waiting = waiting.filter((w) => alive[w.task]);
   if (waiting.length === 0) return [];
   const waitOf = new Map(waiting.map((w) => [w.task, w]));
   const next = new Map<number, number[]>();

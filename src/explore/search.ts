@@ -151,9 +151,11 @@ export function search(c: Compiled, opts: SearchOptions, visit: Visitor): Search
     // little progress (where circles of waiters form) come early, not after every task has run
     // to its end. Only the order changes, never what is explored.
     // A seed breaks the ties at random instead of by index.
-    const tie = rand ? todo.map(() => rand()) : undefined;
-    const rank = new Map(todo.map((t, i) => [t, tie ? tie[i]! : t]));
-    todo.sort((a, b) => state[a]!.pc - state[b]!.pc || rank.get(a)! - rank.get(b)!);
+    if (rand) {
+      const tie = new Float64Array(tasks);
+      for (const t of todo) tie[t] = rand();
+      todo.sort((a, b) => state[a]!.pc - state[b]!.pc || tie[a]! - tie[b]!);
+    } else todo.sort((a, b) => state[a]!.pc - state[b]!.pc || a - b);
     stack.push({ state, trans, sleep, todo, next: 0, done: 0, move });
     stats.maxDepth = Math.max(stats.maxDepth, stack.length - 1);
   };
