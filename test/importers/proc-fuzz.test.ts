@@ -35,6 +35,7 @@ const mutate = (base: string[]) =>
   fc.array(fc.record({ at: fc.nat(), col: fc.nat(), kind: fc.constantFrom('drop', 'dup', 'byte', 'cut'), b: fc.integer({ min: 0, max: 127 }) }), { minLength: 1, maxLength: 10 }).map((ms) => {
     let ls = [...base];
     for (const m of ms) {
+      if (!ls.length) break;
       const i = m.at % ls.length;
       const l = ls[i]!;
       if (m.kind === 'drop') ls.splice(i, 1);

@@ -6,12 +6,14 @@
  */
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import type { Argv } from 'yargs';
 import { LockdepSimError } from '../../diag/error.js';
 import type { Finding, Report } from '../../model/findings.js';
 import { graphFromReport, serializeGraph, type GraphSource } from '../../importers/proc/graph-json.js';
 import { TraceImporter, type TraceImportStats } from '../../importers/trace/importer.js';
+import { TraceRecordParser, type TraceBatch } from '../../importers/trace/records.js';
 import { renderProcLockdep } from '../../reporters/proc.js';
 import { renderFindings } from '../../reporters/text/index.js';
 import { profileOf } from '../../validator/replay.js';
@@ -173,9 +175,13 @@ export function emitReport(
 }
 
 /** The options every validating import shares. */
-export function validateOptions<T>(c: Argv<T>) {
+export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
   return c
-    .option('kernel', { type: 'string', default: '6.1.192', describe: 'kernel version whose lockdep to imitate (semantics and report format)' })
+    .option('kernel', {
+      type: 'string',
+      ...(kernelDefault ? { default: kernelDefault } : {}),
+      describe: `kernel version whose lockdep to imitate (semantics and report format)${kernelDefault ? '' : "; default: the log's meta line, else 6.1.192"}`,
+    })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'findings as kernel text, or the whole report as JSON' })
     .option('graph-out', { type: 'string', describe: 'write the dependency graph as graph JSON (docs/graph-json.md) to FILE' })
     .option('proc-out', { type: 'string', describe: 'write the simulated /proc/lockdep to FILE' })
@@ -183,6 +189,78 @@ export function validateOptions<T>(c: Argv<T>) {
     .option('stop-at-first', { type: 'boolean', default: false, describe: 'stop validating after the first report, as the kernel does' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no summary and notes on stderr' });
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Parsing in a worker thread: this module, started again as a worker, reads, decompresses, splits
+// and parses the file into record batches (importers/trace/records.ts); the main thread only
+// validates. At most IN_FLIGHT batches are queued, so memory stays flat however long the trace.
+
+const WORKER_TAG = 'lockdep-sim:import-trace-parser';
+const IN_FLIGHT = 4;
+
+type FromWorker =
+  | { type: 'batch'; batch: TraceBatch; read: number; total?: number }
+  | { type: 'done' }
+  | { type: 'error'; issues: LockdepSimError['issues'] | undefined; message: string };
+
+/** A worker can run this module only when it is compiled JavaScript (not under a TS loader). */
+function canSpawnSelf(): boolean {
+  return import.meta.url.endsWith('.js');
+}
+
+async function parseInWorker(file: string, imp: TraceImporter, progress: (read: number, total?: number) => void): Promise<void> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { tag: WORKER_TAG, file } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'batch') {
+          try {
+            imp.pushBatch(m.batch);
+          } catch (e) {
+            reject(e);
+            return;
+          }
+          worker.postMessage('ack');
+          progress(m.read, m.total);
+        } else if (m.type === 'done') resolve();
+        else reject(m.issues ? new LockdepSimError(m.issues) : new Error(m.message));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new Error(`the trace parser thread stopped (exit code ${code})`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+async function parserWorker(file: string): Promise<void> {
+  const port = parentPort!;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  port.on('message', () => {
+    inFlight--;
+    wake?.();
+    wake = undefined;
+  });
+  try {
+    const input = openInput(file);
+    const parser = new TraceRecordParser((batch) => {
+      inFlight++;
+      const p = input.progress();
+      port.postMessage({ type: 'batch', batch, read: p.read, ...(p.total !== undefined ? { total: p.total } : {}) } satisfies FromWorker, [batch.records.buffer as ArrayBuffer]);
+    });
+    for await (const chunk of input.chunks) {
+      parser.push(chunk);
+      while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+    }
+    parser.end();
+    port.postMessage({ type: 'done' } satisfies FromWorker);
+  } catch (e) {
+    port.postMessage({ type: 'error', issues: e instanceof LockdepSimError ? e.issues : undefined, message: String((e as Error)?.stack ?? e) } satisfies FromWorker);
+  }
+}
+
+if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG) void parserWorker((workerData as { file: string }).file);
 
 // ---------------------------------------------------------------------------------------------------
 // import trace
@@ -201,15 +279,17 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
     'trace <file>',
     'validate an ftrace lock_acquire/lock_release trace (text or .gz; - for stdin) and print the reports',
     (c) =>
-      validateOptions(c)
+      validateOptions(c, '6.1.192')
         .positional('file', { type: 'string', demandOption: true, describe: 'the trace: /sys/kernel/tracing/trace or trace-cmd report output, plain or gzip' })
         .option('lenient', { type: 'boolean', default: false, describe: 'skip malformed lines (counted) instead of stopping at the first' })
         .option('keep-selftests', { type: 'boolean', default: false, describe: 'keep the boot-time locking self-tests (skipped by default)' })
         .option('novalidate', { type: 'string', array: true, describe: 'map NAME is never validated (check=0), like rcu_read_lock (repeatable)' })
         .option('recursive-read', { type: 'string', array: true, describe: '"read" on map NAME means read=2, a recursive reader (repeatable)' })
-        .option('rwlock', { type: 'string', array: true, describe: 'map NAME is an rwlock_t: read=2 in interrupt context, else 1 (repeatable)' }),
+        .option('rwlock', { type: 'string', array: true, describe: 'map NAME is an rwlock_t: read=2 in interrupt context, else 1 (repeatable)' })
+        .option('worker', { type: 'boolean', default: true, describe: 'read and parse the file in a worker thread while validating (--no-worker: all on one thread)' }),
     async (args) => {
       const file = args.file as string;
+      const kernel = args.kernel ?? '6.1.192';
       const started = Date.now();
       const rules = {
         ...(args.novalidate ? { novalidate: args.novalidate.map(String) } : {}),
@@ -218,20 +298,23 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
       };
       const imp = new TraceImporter({
         file,
-        kernel: args.kernel,
+        kernel,
         config: { debugLockdep: args['debug-lockdep'] },
         rules,
         keepSelftests: args['keep-selftests'],
         lenient: args.lenient,
         stopAfterFirst: args['stop-at-first'],
       });
-      const input = openInput(file);
       const bar = new ProgressBar(ctx, file);
       try {
-        for await (const chunk of input.chunks) {
-          imp.push(chunk);
-          const p = input.progress();
-          bar.update(p.read, p.total, imp.stats.events, started);
+        if (args.worker && file !== '-' && canSpawnSelf()) await parseInWorker(file, imp, (read, total) => bar.update(read, total, imp.stats.events, started));
+        else {
+          const input = openInput(file);
+          for await (const chunk of input.chunks) {
+            imp.push(chunk);
+            const p = input.progress();
+            bar.update(p.read, p.total, imp.stats.events, started);
+          }
         }
       } finally {
         bar.clear();
@@ -240,10 +323,10 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
       const secs = (Date.now() - started) / 1000;
       const notes = r.notes;
       emitReport(ctx, r.report, {
-        kernel: args.kernel,
+        kernel,
         debugLockdep: args['debug-lockdep'],
         format: args.format,
-        source: { format: 'trace', file, kernel: args.kernel, notes },
+        source: { format: 'trace', file, kernel, notes },
         ...(args['graph-out'] ? { graphOut: args['graph-out'] } : {}),
         ...(args['proc-out'] ? { procOut: args['proc-out'] } : {}),
       });

@@ -19,15 +19,16 @@
 import { inputError } from '../../diag/error.js';
 import type { Frame } from '../../model/frame.js';
 import type { KernelConfig } from '../../model/kernel.js';
-import type { AcquireStep, LockClassDecl, LockRef, Step } from '../../model/scenario.js';
+import type { AcquireStep, LockClassDecl, LockRef, ReleaseStep, Step } from '../../model/scenario.js';
 import type { SourceSpan } from '../../model/span.js';
 import type { Report } from '../../model/findings.js';
 import type { Limits } from '../../validator/lockdep.js';
 import { ReplaySession, profileOf } from '../../validator/replay.js';
 import { TRACE_LIMITS, nameRules, type NameRuleOptions, type NameRules, type ReadRule } from './assumptions.js';
 import { ByteInterner } from './intern.js';
-import { IrqCtx, LineKind, TraceEvent, parseTraceLine } from './line-parser.js';
+import { IrqCtx, LineKind, TraceEvent, parseTraceLine, traceTimestamp } from './line-parser.js';
 import { LineSplitter } from './line-splitter.js';
+import { decodeRecord, type TraceBatch } from './records.js';
 
 export interface TraceImportOptions {
   /** Name used in spans and reports. */
@@ -115,7 +116,8 @@ interface Held {
 interface TaskInfo {
   idx: number;
   pid: number;
-  comm: Uint8Array;
+  /** Interned comm. */
+  comm: number;
   /** Interrupt handlers running on top of the task, innermost last: 1 softirq, 2 hardirq. */
   ctx: number[];
   seg: number;
@@ -145,6 +147,7 @@ const MAX_SUBCLASSES = 8;
 const ACQUIRE_GAP = 20;
 const DEFAULT_KERNEL = '6.1.192';
 const ELLIPSIS_COMM = '<...>';
+const EMPTY = new Uint8Array(0);
 
 const TRACE_HINT =
   'expected ftrace text lines like "bash-1337 [002] d..1. 127.240361: lock_acquire: ffff88800429d018 read &sig->lock" ' +
@@ -181,6 +184,7 @@ export class TraceImporter {
   private readonly opts: TraceImportOptions;
   private readonly rules: NameRules;
   private readonly names = new ByteInterner();
+  private readonly comms = new ByteInterner();
   private readonly nameInfo: NameInfo[] = [];
   private readonly ev = new TraceEvent();
   private readonly splitter: LineSplitter;
@@ -192,11 +196,40 @@ export class TraceImporter {
   private releaseRun = 0;
   /** Key of the first task; undefined once another task has appeared. */
   private bootTask: number | undefined = NaN;
-  /** Self-test maps to ignore: `name:hi:lo`, and the names that have any. */
+  /** Self-test maps to ignore: `name:hi:lo`. */
   private readonly selftestMaps = new Set<string>();
-  private readonly selftestNames = new Set<number>();
   private line = 0;
   private finalLine = false;
+  /**
+   * The acquire and release steps handed to the validator, reused: it copies what it keeps (ip,
+   * stack, span) and never holds on to the step itself. Saves two allocations per event.
+   */
+  private readonly acquireStep: AcquireStep = {
+    op: 'acquire',
+    ref: { lock: '', instance: 0 },
+    read: 0,
+    trylock: false,
+    subclass: 0,
+    check: true,
+    ip: UNKNOWN_IP,
+    stack: NO_STACK,
+    span: { file: '', line: 0, col: 1 },
+  };
+  private readonly releaseStep: ReleaseStep = { op: 'release', ref: { lock: '', instance: 0 }, ip: UNKNOWN_IP, stack: NO_STACK, span: { file: '', line: 0, col: 1 } };
+  /** Held entries no longer in use (pooled: one is needed per acquisition). */
+  private readonly freeHeld: Held[] = [];
+  /** Where the last event's timestamp is (read once, at the end). */
+  private lastTsBuf: Uint8Array | undefined;
+  private lastTsEnd = 0;
+  /** Timestamps and line count from batches (pushBatch). */
+  private batchFirstTs = NaN;
+  private lastTsValue = NaN;
+  private batchLines = 0;
+  /** Last task looked up, by key (consecutive events mostly come from one task). */
+  private lastKey = NaN;
+  private lastTask: TaskInfo | undefined;
+  /** Name ids that have self-test maps (1) or not (0). */
+  private selftestName = new Uint8Array(64);
 
   constructor(opts: TraceImportOptions) {
     this.opts = opts;
@@ -224,7 +257,8 @@ export class TraceImporter {
     this.splitter.end();
     const report = this.session.finish();
     const s = this.stats;
-    s.lines = this.splitter.line;
+    s.lastTs = this.lastTsBuf ? traceTimestamp(this.lastTsBuf, this.lastTsEnd) : this.lastTsValue;
+    s.lines = Math.max(this.splitter.line, this.batchLines);
     s.tasks = this.taskList.length;
     s.classes = report.stats.classes;
     s.dependencies = report.stats.dependencies;
@@ -254,9 +288,33 @@ export class TraceImporter {
   // Lines
 
   private onLine(buf: Uint8Array, start: number, end: number, line: number): void {
+    this.dispatch(parseTraceLine(buf, start, end, this.ev, this.names, this.comms), line, this.finalLine);
+  }
+
+  /**
+   * Feeds a batch of lines parsed elsewhere (records.ts: the CLI parses in a worker thread). Batches
+   * must come in order, from one TraceRecordParser, and are the only input of this importer then.
+   */
+  pushBatch(b: TraceBatch): void {
+    for (const n of b.names) this.names.internString(n);
+    for (const c of b.comms) this.comms.internString(c);
+    this.stats.otherEvents += b.otherEvents;
+    this.stats.lostEvents += b.lostEvents;
+    if (!b.count) return;
+    this.batchFirstTs = b.firstTs;
+    const ev = this.ev;
+    ev.buf = EMPTY;
+    for (let i = 0; i < b.count; i++) {
+      const kind = decodeRecord(b, i, ev);
+      this.dispatch(kind, ev.line, kind === LineKind.Bad && ev.trylock);
+    }
+    if (!Number.isNaN(b.lastTs)) this.lastTsValue = b.lastTs;
+    this.batchLines = b.lines;
+  }
+
+  private dispatch(kind: LineKind, line: number, isLast: boolean): void {
     const ev = this.ev;
     this.line = line;
-    const kind = parseTraceLine(buf, start, end, ev, this.names);
     switch (kind) {
       case LineKind.Acquire:
         this.stats.acquires++;
@@ -275,14 +333,14 @@ export class TraceImporter {
       case LineKind.Header:
         return;
       case LineKind.Bad:
-        this.badLine(ev, line);
+        this.badLine(ev, line, isLast);
         return;
     }
   }
 
-  private badLine(ev: TraceEvent, line: number): void {
+  private badLine(ev: TraceEvent, line: number, isLast: boolean): void {
     this.stats.badLines++;
-    if (this.opts.lenient || this.finalLine) {
+    if (this.opts.lenient || isLast) {
       if (this.badLineMessages.length < 5) this.badLineMessages.push(`${this.opts.file}:${line}:${ev.errorCol + 1}: ${ev.error}`);
       return;
     }
@@ -293,8 +351,11 @@ export class TraceImporter {
     const ev = this.ev;
     const s = this.stats;
     s.events++;
-    if (s.events === 1) s.firstTs = ev.ts;
-    s.lastTs = ev.ts;
+    if (ev.buf.length) {
+      if (s.events === 1) s.firstTs = traceTimestamp(ev.buf, ev.tsEnd);
+      this.lastTsBuf = ev.buf;
+      this.lastTsEnd = ev.tsEnd;
+    } else if (s.events === 1) s.firstTs = this.batchFirstTs;
     const task = this.taskFor(ev);
     if (ev.ctx === IrqCtx.Nmi) {
       s.nmiEvents++;
@@ -326,22 +387,25 @@ export class TraceImporter {
 
   private taskFor(ev: TraceEvent): TaskInfo {
     const key = ev.pid !== 0 ? ev.pid : -(ev.cpu + 2);
+    const last = this.lastTask;
+    if (key === this.lastKey && last && last.comm === ev.comm) return last;
     if (this.bootTask !== undefined) {
       if (Number.isNaN(this.bootTask)) this.bootTask = key;
       else if (this.bootTask !== key) this.bootTask = undefined;
     }
     let t = this.tasks.get(key);
-    if (t && !sameBytes(t.comm, ev.buf, ev.commStart, ev.commEnd) && !t.held.length && !t.ctx.length && !isEllipsis(ev.buf, ev.commStart, ev.commEnd)) {
+    if (t && t.comm !== ev.comm && !t.held.length && !t.ctx.length && this.comms.str(ev.comm) !== ELLIPSIS_COMM) {
       t = undefined; // exec or rename: a new task from here on
     }
     if (!t) {
-      const comm = Uint8Array.prototype.slice.call(ev.buf, ev.commStart, ev.commEnd); // a copy, not a view of the chunk
-      const commStr = ev.pid === 0 ? `swapper/${Math.max(ev.cpu, 0)}` : new TextDecoder().decode(comm);
+      const commStr = ev.pid === 0 ? `swapper/${Math.max(ev.cpu, 0)}` : this.comms.str(ev.comm);
       const idx = this.session.addTask({ name: commStr, pid: ev.pid, cpu: Math.max(ev.cpu, 0), steps: [], span: this.span() });
-      t = { idx, pid: ev.pid, comm, ctx: [], seg: 0, hardEnabled: true, softEnabled: true, bhOff: false, saved: [], held: [] };
+      t = { idx, pid: ev.pid, comm: ev.comm, ctx: [], seg: 0, hardEnabled: true, softEnabled: true, bhOff: false, saved: [], held: [] };
       this.tasks.set(key, t);
       this.taskList.push(t);
     }
+    this.lastKey = key;
+    this.lastTask = t;
     return t;
   }
 
@@ -351,12 +415,17 @@ export class TraceImporter {
     if (this.bootTask !== undefined) {
       const isStatic = ev.addrHi === 0xffffffff && ev.addrLo >= 0x80000000;
       if (this.rules.selftest(this.names.str(ev.name), isStatic)) {
-        this.selftestNames.add(ev.name);
+        if (ev.name >= this.selftestName.length) {
+          const grown = new Uint8Array(Math.max(ev.name + 1, this.selftestName.length * 2));
+          grown.set(this.selftestName);
+          this.selftestName = grown;
+        }
+        this.selftestName[ev.name] = 1;
         this.selftestMaps.add(`${ev.name}:${ev.addrHi}:${ev.addrLo}`);
         return true;
       }
     }
-    return this.selftestNames.has(ev.name) && this.selftestMaps.has(`${ev.name}:${ev.addrHi}:${ev.addrLo}`);
+    return this.selftestName[ev.name] === 1 && this.selftestMaps.has(`${ev.name}:${ev.addrHi}:${ev.addrLo}`);
   }
 
   private span(): SourceSpan {
@@ -511,7 +580,7 @@ export class TraceImporter {
             this.stats.subclassAssumed++;
             if (sub >= MAX_SUBCLASSES) {
               this.stats.tooDeep++;
-              held.push({ hi: ev.addrHi, lo: ev.addrLo, name, sub, read, inst, seg: t.seg, skipped: true });
+              held.push(this.newHeld(ev, name, sub, read, inst, t.seg, true));
               return;
             }
           }
@@ -520,20 +589,31 @@ export class TraceImporter {
         inst = 0;
       }
     }
-    const step: AcquireStep = {
-      op: 'acquire',
-      ref: this.ref(n, inst),
-      read,
-      trylock: ev.trylock,
-      subclass: sub,
-      check: n.check,
-      ip: UNKNOWN_IP,
-      stack: NO_STACK,
-      span: this.span(),
-    };
+    const step = this.acquireStep;
+    step.ref = this.ref(n, inst);
+    step.read = read;
+    step.trylock = ev.trylock;
+    step.subclass = sub;
+    step.check = n.check;
+    step.span = this.span();
     if (qrw) step.qrwlockRead = true;
+    else if (step.qrwlockRead) delete step.qrwlockRead;
     this.feed(t, step);
-    held.push({ hi: ev.addrHi, lo: ev.addrLo, name, sub, read, inst, seg: t.seg, skipped: false });
+    held.push(this.newHeld(ev, name, sub, read, inst, t.seg, false));
+  }
+
+  private newHeld(ev: TraceEvent, name: number, sub: number, read: 0 | 1 | 2, inst: number, seg: number, skipped: boolean): Held {
+    const h = this.freeHeld.pop();
+    if (!h) return { hi: ev.addrHi, lo: ev.addrLo, name, sub, read, inst, seg, skipped };
+    h.hi = ev.addrHi;
+    h.lo = ev.addrLo;
+    h.name = name;
+    h.sub = sub;
+    h.read = read;
+    h.inst = inst;
+    h.seg = seg;
+    h.skipped = skipped;
+    return h;
   }
 
   /** lock_release: the map must be held in the task's top irq segment (find_held_lock()). */
@@ -559,11 +639,16 @@ export class TraceImporter {
   }
 
   private releaseAt(t: TaskInfo, i: number): void {
-    const h = t.held[i]!;
-    t.held.splice(i, 1);
+    const held = t.held;
+    const h = held[i]!;
+    if (i === held.length - 1) held.pop();
+    else held.splice(i, 1);
+    this.freeHeld.push(h);
     if (h.skipped) return;
-    const n = this.nameInfo[h.name]!;
-    this.feed(t, { op: 'release', ref: this.ref(n, h.inst), ip: UNKNOWN_IP, stack: NO_STACK, span: this.span() });
+    const step = this.releaseStep;
+    step.ref = this.ref(this.nameInfo[h.name]!, h.inst);
+    step.span = this.span();
+    this.feed(t, step);
   }
 }
 
@@ -571,18 +656,6 @@ function segOf(ctx: number[]): number {
   let s = 0;
   for (const c of ctx) s |= c === 2 ? 2 : 1;
   return s;
-}
-
-function sameBytes(a: Uint8Array, buf: Uint8Array, s: number, e: number): boolean {
-  if (a.length !== e - s) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== buf[s + i]) return false;
-  return true;
-}
-
-function isEllipsis(buf: Uint8Array, s: number, e: number): boolean {
-  if (e - s !== ELLIPSIS_COMM.length) return false;
-  for (let i = 0; i < ELLIPSIS_COMM.length; i++) if (buf[s + i] !== ELLIPSIS_COMM.charCodeAt(i)) return false;
-  return true;
 }
 
 /** Imports a whole trace held in memory (tests, small files). */

@@ -47,6 +47,34 @@ export class ByteInterner {
     return id;
   }
 
+  private readonly cacheLo = new Int32Array(4096);
+  private readonly cacheHi = new Int32Array(4096);
+  private readonly cacheId = new Int32Array(4096);
+
+  /**
+   * intern(), with a direct-mapped cache keyed by the lock's address: the same map almost always
+   * carries the same name, so a byte comparison replaces hashing. (The bytes are still compared: an
+   * address can be reused by another lock.)
+   */
+  internAt(hi: number, lo: number, buf: Uint8Array, start: number, end: number): number {
+    const slot = (lo ^ (lo >>> 12) ^ hi) & 4095;
+    const cached = this.cacheId[slot]! - 1;
+    if (cached >= 0 && this.cacheLo[slot] === (lo | 0) && this.cacheHi[slot] === (hi | 0)) {
+      const b = this.bytes[cached]!;
+      const len = end - start;
+      if (b.length === len) {
+        let k = 0;
+        while (k < len && b[k] === buf[start + k]) k++;
+        if (k === len) return cached;
+      }
+    }
+    const id = this.intern(buf, start, end);
+    this.cacheLo[slot] = lo | 0;
+    this.cacheHi[slot] = hi | 0;
+    this.cacheId[slot] = id + 1;
+    return id;
+  }
+
   /** The id of a string (interning it). */
   internString(s: string): number {
     const b = new TextEncoder().encode(s);

@@ -48,8 +48,8 @@ export class TraceEvent {
   /** BH disabled: irqs-off column `b` or `D`. */
   bhOff = false;
   ctx: IrqCtx = IrqCtx.Process;
-  /** Timestamp in seconds. */
-  ts = 0;
+  /** End of the timestamp (its colon) in `buf`: traceTimestamp(ev.buf, ev.tsEnd) reads it. */
+  tsEnd = 0;
   /** Map address: high and low 32 bits. */
   addrHi = 0;
   addrLo = 0;
@@ -57,10 +57,12 @@ export class TraceEvent {
   read = false;
   /** Interned map name. */
   name = 0;
-  /** comm bytes in `buf` ([commStart, commEnd)), valid until the next line. */
+  /** Interned comm (task name). */
+  comm = 0;
+  /** Line number (set when decoding records; the line splitter passes it otherwise). */
+  line = 0;
+  /** The line's buffer (for traceTimestamp(buf, tsEnd)); empty for events decoded from records. */
   buf: Uint8Array = new Uint8Array(0);
-  commStart = 0;
-  commEnd = 0;
   /** LineKind.Lost: number of lost events. */
   lost = 0;
   /** LineKind.Bad: what is wrong, and the 0-based byte column. */
@@ -81,11 +83,24 @@ function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
 
+/** Hex digit values by byte, -1 for anything else. */
+const HEX = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let c = 0; c < 10; c++) t[0x30 + c] = c;
+  for (let c = 0; c < 6; c++) t[0x61 + c] = t[0x41 + c] = 10 + c;
+  return t;
+})();
+
 function hexVal(b: number): number {
-  if (b >= 0x30 && b <= 0x39) return b - 0x30;
-  const l = b | 0x20;
-  if (l >= 0x61 && l <= 0x66) return l - 0x61 + 10;
-  return -1;
+  return HEX[b]!;
+}
+
+const ACQUIRE = new Uint8Array([0x61, 0x63, 0x71, 0x75, 0x69, 0x72, 0x65]); // "acquire"
+const RELEASE = new Uint8Array([0x72, 0x65, 0x6c, 0x65, 0x61, 0x73, 0x65]); // "release"
+
+function bytesAt(buf: Uint8Array, i: number, want: Uint8Array): boolean {
+  for (let k = 0; k < want.length; k++) if (buf[i + k] !== want[k]) return false;
+  return true;
 }
 
 /** Does buf[i..] start with the ASCII string s (s has no multi-byte characters)? */
@@ -116,17 +131,43 @@ function findTimestampEnd(buf: Uint8Array, from: number, end: number): number {
   return -1;
 }
 
+/** The timestamp (seconds) that ends at buf[end] (`<secs>.<fraction>`). */
+export function traceTimestamp(buf: Uint8Array, end: number): number {
+  let k = end - 1;
+  let frac = 0;
+  let scale = 1;
+  while (k >= 0 && isDigit(buf[k]!)) {
+    frac += (buf[k]! - 0x30) * scale;
+    scale *= 10;
+    k--;
+  }
+  k--; // the dot
+  let secs = 0;
+  let mul = 1;
+  while (k >= 0 && isDigit(buf[k]!)) {
+    secs += (buf[k]! - 0x30) * mul;
+    mul *= 10;
+    k--;
+  }
+  return secs + frac / scale;
+}
+
 /**
  * Parses one line buf[start, end) (without the newline). Fills `ev` and returns what the line was.
  * Never throws: a malformed line returns LineKind.Bad with a message and a column.
  */
-export function parseTraceLine(buf: Uint8Array, start: number, end: number, ev: TraceEvent, names: ByteInterner): LineKind {
+export function parseTraceLine(buf: Uint8Array, start: number, end: number, ev: TraceEvent, names: ByteInterner, comms: ByteInterner): LineKind {
   if (end > start && buf[end - 1] === 0x0d) end--;
   let i = start;
   while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
   if (i === end || buf[i] === HASH) return LineKind.Header;
 
-  const m = findTimestampEnd(buf, i, end);
+  // The exact layout of /sys/kernel/tracing/trace ("%16s-%-7d [%03d] %5s %5lu.%06lu: ") puts the
+  // timestamp's colon at column 49; check there before scanning.
+  const m =
+    end - start > 51 && buf[start + 49] === COLON && buf[start + 50] === SP && buf[start + 42] === DOT && isDigit(buf[start + 48]!) && start + 42 > i
+      ? start + 49
+      : findTimestampEnd(buf, i, end);
   if (m < 0) {
     if (startsWith(buf, i, end, 'CPU:')) {
       // `CPU:1 [LOST 123 EVENTS]`
@@ -159,32 +200,20 @@ export function parseTraceLine(buf: Uint8Array, start: number, end: number, ev: 
     buf[p + 12] === COLON
   ) {
     const c5 = buf[p + 5];
-    if (c5 === 0x61 /* a */ && startsWith(buf, p + 5, end, 'acquire')) kind = LineKind.Acquire;
-    else if (c5 === 0x72 /* r */ && startsWith(buf, p + 5, end, 'release')) kind = LineKind.Release;
+    if (c5 === 0x61 /* a */ && bytesAt(buf, p + 5, ACQUIRE)) kind = LineKind.Acquire;
+    else if (c5 === 0x72 /* r */ && bytesAt(buf, p + 5, RELEASE)) kind = LineKind.Release;
     else return LineKind.OtherEvent;
     p += 13;
   } else {
     return LineKind.OtherEvent;
   }
 
-  // Timestamp, backwards from the colon.
+  // Timestamp, backwards from the colon (its value is read on demand: traceTimestamp()).
+  ev.tsEnd = m;
   let k = m - 1;
-  let frac = 0;
-  let scale = 1;
-  while (isDigit(buf[k]!)) {
-    frac += (buf[k]! - 0x30) * scale;
-    scale *= 10;
-    k--;
-  }
+  while (isDigit(buf[k]!)) k--;
   k--; // the dot
-  let secs = 0;
-  let mul = 1;
-  while (k >= i && isDigit(buf[k]!)) {
-    secs += (buf[k]! - 0x30) * mul;
-    mul *= 10;
-    k--;
-  }
-  ev.ts = secs + frac / scale;
+  while (k >= i && isDigit(buf[k]!)) k--;
 
   // Flags and CPU: "[cpu] flags", "[cpu]", or "<cpu><flags>" (trace-cmd report -l).
   while (k >= i && buf[k] === SP) k--;
@@ -253,8 +282,7 @@ export function parseTraceLine(buf: Uint8Array, start: number, end: number, ev: 
   if (k === pidEnd || k < i || buf[k] !== DASH) return bad(ev, 'expected "<comm>-<pid>" at the start of the line', i - start);
   ev.pid = pid;
   ev.buf = buf;
-  ev.commStart = i;
-  ev.commEnd = k;
+  ev.comm = comms.internAt(0, pid, buf, i, k);
 
   // The event text: "<addr> [try ][read ]<name>".
   while (p < end && buf[p] === SP) p++;
@@ -290,6 +318,6 @@ export function parseTraceLine(buf: Uint8Array, start: number, end: number, ev: 
   let nameEnd = end;
   while (nameEnd > p && (buf[nameEnd - 1] === SP || buf[nameEnd - 1] === TAB)) nameEnd--;
   if (nameEnd === p) return bad(ev, 'the lock name is missing', p - start);
-  ev.name = names.intern(buf, p, nameEnd);
+  ev.name = names.internAt(ev.addrHi, ev.addrLo, buf, p, nameEnd);
   return kind;
 }
