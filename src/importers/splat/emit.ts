@@ -4,7 +4,7 @@
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import { formatFrame, type Frame } from '../../model/frame.js';
-import type { Plan, PlanStep } from './plan.js';
+import type { Plan, PlanStep } from './model.js';
 
 function comment(lines: readonly string[]): string {
   return lines.map((l) => ` ${l}`).join('\n');

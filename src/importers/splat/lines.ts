@@ -158,7 +158,7 @@ export function readLogLines(input: string): LogLine[] {
   const text = decodeEntities(input.replace(/^\uFEFF/, ''));
   const raw = text.split(/\r\n|\r|\n/);
   const stripped = raw.map(stripPrefixes);
-  const nonEmpty = stripped.filter((s, i) => raw[i]!.trim() !== '');
+  const nonEmpty = stripped.filter((_, i) => raw[i]!.trim() !== '');
   const prefixedCount = nonEmpty.filter((s) => s.stamped || s.quote > 0).length;
   // A log "has prefixes" when most of its lines do; only then can a missing prefix mean a wrap.
   const prefixedLog = nonEmpty.length > 0 && prefixedCount * 2 > nonEmpty.length;

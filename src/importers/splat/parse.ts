@@ -8,7 +8,6 @@
  * are dropped.
  */
 import { inputError } from '../../diag/error.js';
-import type { Frame } from '../../model/frame.js';
 import { parseFrameLine, parseIp, pushFrame } from './frames.js';
 import type { LogLine } from './lines.js';
 import type { Backtrace, ClassBlock, LockLine, PrintedClass, SplatKind, SplatReport, Trace } from './report.js';
@@ -743,9 +742,4 @@ function notAReport(lines: LogLine[], file: string) {
     span,
     `paste the report from its \`=====\` ruler through \`stack backtrace:\`; recognised titles: ${EXPECTED_TITLES}`,
   );
-}
-
-/** All frames of a trace, or [] when absent. */
-export function framesOf(t: Trace | undefined): Frame[] {
-  return t ? t.frames : [];
 }

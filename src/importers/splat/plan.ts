@@ -23,7 +23,7 @@
 import type { Frame } from '../../model/frame.js';
 import { formatFrame } from '../../model/frame.js';
 import { kernelProfile, parseKernelVersion, type KernelProfile } from '../../model/kernel.js';
-import { readFlavourOf, kindIsUnchecked, type LockKind, type WaitTypes } from '../../model/lock-kind.js';
+import { readFlavourOf, kindIsUnchecked, type LockKind } from '../../model/lock-kind.js';
 import {
   bitOf,
   bitsOf,
@@ -49,234 +49,14 @@ import {
   waitToPin,
 } from './classes.js';
 import { callerIp, contextOfStack, internalPrefixLength, primitiveAccess, primitiveKind, splitCallTrace } from './frames.js';
+import { has, PLACEHOLDER, refOf, type Acq, type ClassInfo, type Ctx, type Plan, type PlanStep, type PlanTask } from './model.js';
 import type { ClassBlock, LockLine, PrintedClass, SplatReport, Trace } from './report.js';
-
-// ---------------------------------------------------------------------------------------------
-// Plan data (emit.ts turns it into YAML)
-
-export interface PlanClass {
-  id: string;
-  name: string;
-  kind: LockKind;
-  version?: number;
-  novalidate?: boolean;
-  wait?: WaitTypes;
-  comments: string[];
-}
-
-export type PlanStep =
-  | { op: 'lock' | 'read' | 'trylock' | 'read_trylock' | 'recursive_read'; ref: string; subclass?: number; ip?: Frame; nest?: string; comment?: string }
-  | { op: 'unlock'; ref: string; ip?: Frame; comment?: string }
-  | { op: 'irq' | 'bh'; on: boolean; comment?: string }
-  | { op: 'hardirq' | 'softirq'; steps: PlanStep[]; comment?: string }
-  | { op: 'free'; ref: string; comment?: string }
-  | { op: 'return_to_user'; comment?: string };
-
-export interface PlanTask {
-  name: string;
-  pid?: number;
-  cpu?: number;
-  stack: Frame[];
-  steps: PlanStep[];
-  comments: string[];
-}
-
-export interface Plan {
-  header: string[];
-  kernel: string;
-  kernelComment?: string;
-  taint?: string;
-  hardware?: string;
-  proveRawLockNesting?: boolean;
-  /** CONFIG_DEBUG_LOCKDEP: the class headers print `ops: N`. */
-  debugLockdep?: boolean;
-  kernelFrames: { key: string; frames: Frame[]; comment?: string }[];
-  classes: PlanClass[];
-  tasks: PlanTask[];
-  /** Also printed on stderr by the CLI. */
-  warnings: string[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Classes
-
-type Ctx = 'process' | 'hardirq' | 'softirq';
-
-interface ClassInfo {
-  decl: PlanClass;
-  name: string;
-  version: number;
-  /** Union of the printed usage (irq bits), undefined when never printed with usage. */
-  printedMask?: number;
-  usageText?: string;
-  reclaim: boolean;
-  wait?: { outer: number; inner: number };
-  reads: boolean;
-  writes: boolean;
-  /** The locking primitives at the top of the class's printed stacks. */
-  primitives: { kind: LockKind; symbol: string }[];
-  /** Bits the reporting operation itself sets: never set before it. */
-  exclude: number;
-  /** Bits the plan has set so far (simulated). */
-  produced: number;
-  /** Usage bits with the stacks they were printed with. */
-  traced: { bits: number; read: boolean; initial: boolean; stack: Frame[] }[];
-  /** Addresses seen → instance number. */
-  instances: Map<string, number>;
-  nextInstance: number;
-  /** Some printed `at:` of the class (plausible ip for acquisitions the report does not show). */
-  someIp?: Frame;
-  /** An acquisition stack seen for the class (for usage tasks whose stack was not printed). */
-  someStack?: Frame[];
-  inChain: boolean;
-  held: boolean;
-}
-
-const PLACEHOLDER: Frame = { symbol: 'stack_not_in_report', offset: 0, size: 0 };
-
-const has = (mask: number, bit: number) => (mask & (1 << bit)) !== 0;
-
-/** Does a usage mask hold an inconsistent pair (reference §3.4a)? */
-function selfConflicts(mask: number): number {
-  let bad = 0;
-  for (const s of [0, 4]) {
-    const inW = has(mask, s + 0);
-    const inR = has(mask, s + 1);
-    const onW = has(mask, s + 2);
-    const onR = has(mask, s + 3);
-    if (inW && onW) bad |= 1 << (s + 2);
-    if (inW && onR) bad |= 1 << (s + 3);
-    if (inR && onW) bad |= 1 << (s + 2);
-  }
-  return bad;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Task building with simulated irq state and usage bits
-
-interface Acq {
-  cls: ClassInfo;
-  subclass: number;
-  instance: number;
-  read: boolean;
-  ip?: Frame;
-  trylock?: boolean;
-  nest?: string;
-  comment?: string;
-  /** read = 2 (recursive_read:). */
-  recursive?: boolean;
-  /** The reporting acquisition whose report comes before (or instead of) its usage marking. */
-  noBits?: boolean;
-}
-
-function refOf(a: { cls: ClassInfo; instance: number }): string {
-  return a.instance === 0 ? a.cls.decl.id : `${a.cls.decl.id}@${a.instance}`;
-}
-
-class TaskBuilder {
-  readonly steps: PlanStep[] = [];
-  private cur: PlanStep[] = this.steps;
-  irqOn = true;
-  bhOn = true;
-  ctx: Ctx = 'process';
-  private saved: { irqOn: boolean; bhOn: boolean; cur: PlanStep[] } | undefined;
-  readonly held: Acq[] = [];
-
-  constructor(private readonly planner: Planner) {}
-
-  push(s: PlanStep): void {
-    this.cur.push(s);
-  }
-
-  enter(ctx: 'hardirq' | 'softirq', comment?: string): void {
-    const block: PlanStep = comment ? { op: ctx, steps: [], comment } : { op: ctx, steps: [] };
-    this.cur.push(block);
-    this.saved = { irqOn: this.irqOn, bhOn: this.bhOn, cur: this.cur };
-    this.cur = (block as { steps: PlanStep[] }).steps;
-    this.ctx = ctx;
-    if (ctx === 'hardirq') this.irqOn = false;
-    else {
-      this.irqOn = true;
-      this.bhOn = false;
-    }
-  }
-
-  exit(): void {
-    if (!this.saved) return;
-    this.cur = this.saved.cur;
-    this.irqOn = this.saved.irqOn;
-    this.bhOn = this.saved.bhOn;
-    this.saved = undefined;
-    this.ctx = 'process';
-  }
-
-  /** Disables IRQs / BH as far as the acquisition's class needs (never enables). */
-  lower(env: { irq: boolean; bh: boolean }): void {
-    if (!env.irq && this.irqOn) {
-      this.push({ op: 'irq', on: false });
-      this.irqOn = false;
-    }
-    if (!env.bh && this.bhOn && this.irqOn) {
-      this.push({ op: 'bh', on: false });
-      this.bhOn = false;
-    }
-  }
-
-  acquire(a: Acq, opts: { lower?: boolean } = {}): void {
-    const checked = this.planner.checked(a.cls);
-    if (checked && opts.lower !== false) this.lower(this.planner.envOf(a.cls, a.read));
-    const op = this.planner.opFor(a);
-    const s: PlanStep = { op, ref: refOf(a) };
-    if (a.subclass) s.subclass = a.subclass;
-    if (a.ip) s.ip = a.ip;
-    if (a.nest) s.nest = a.nest;
-    if (a.comment) s.comment = a.comment;
-    this.push(s);
-    this.held.push(a);
-    if (checked && !a.noBits) this.planner.produce(a.cls, this.bitsNow(a));
-  }
-
-  /** The usage bits an acquisition sets right now (mark_usage()). */
-  bitsNow(a: { read: boolean; trylock?: boolean }): number {
-    const r = a.read ? 1 : 0;
-    let m = 0;
-    if (!a.trylock && this.ctx === 'hardirq') m |= 1 << (IN_HARDIRQ_W + r);
-    if (!a.trylock && this.ctx === 'softirq') m |= 1 << (IN_SOFTIRQ_W + r);
-    if (this.irqOn) {
-      m |= 1 << (HARDIRQ_ON_W + r);
-      if (this.bhOn) m |= 1 << (SOFTIRQ_ON_W + r);
-    }
-    return m;
-  }
-
-  release(a: Acq): void {
-    this.push({ op: 'unlock', ref: refOf(a) });
-    const i = this.held.lastIndexOf(a);
-    if (i >= 0) this.held.splice(i, 1);
-  }
-
-  releaseAll(): void {
-    for (let i = this.held.length - 1; i >= 0; i--) this.release(this.held[i]!);
-  }
-
-  /** Re-enables what was disabled (only with nothing held: enabling marks held locks). */
-  restore(): void {
-    if (this.held.length) return;
-    if (!this.irqOn) {
-      this.push({ op: 'irq', on: true });
-      this.irqOn = true;
-    }
-    if (!this.bhOn) {
-      this.push({ op: 'bh', on: true });
-      this.bhOn = true;
-    }
-  }
-}
+import { TaskBuilder, type PlannerView } from './task-builder.js';
 
 // ---------------------------------------------------------------------------------------------
 // The planner
 
-export class Planner {
+export class Planner implements PlannerView {
   private readonly classes = new Map<string, ClassInfo>();
   private readonly ids = new Set<string>();
   readonly warnings: string[] = [];
@@ -1114,7 +894,6 @@ export class Planner {
    * acquisition with IRQs/BH on (ON bits), or re-enabling IRQs/BH while holding it.
    */
   private planUsageTrigger(lockLine: LockLine, bit: number, comment: string): void {
-    const r = this.r;
     const { stack, from } = this.reportStack(lockLine.at);
     const held = this.heldAcqs();
     const { cls } = this.classOf(lockLine.cls.printed);
@@ -1153,7 +932,6 @@ export class Planner {
       b.acquire(a, { lower: false });
     }
     this.addTask(this.reportingTask(b, stack, [`the reporting task; its stack is ${from}`, this.heldComment()]), 100);
-    void r;
   }
 
   // ------------------------------------------------------------------ inconsistent
@@ -1460,4 +1238,20 @@ function compatible(bits: number): boolean {
   // Write and read bits come from different acquisitions.
   if (bits & 0x55 && bits & 0xaa) return false;
   return true;
+}
+
+
+/** Does a usage mask hold an inconsistent pair (reference §3.4a)? */
+function selfConflicts(mask: number): number {
+  let bad = 0;
+  for (const s of [0, 4]) {
+    const inW = has(mask, s + 0);
+    const inR = has(mask, s + 1);
+    const onW = has(mask, s + 2);
+    const onR = has(mask, s + 3);
+    if (inW && onW) bad |= 1 << (s + 2);
+    if (inW && onR) bad |= 1 << (s + 3);
+    if (inR && onW) bad |= 1 << (s + 2);
+  }
+  return bad;
 }
