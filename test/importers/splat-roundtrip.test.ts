@@ -14,7 +14,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { Finding, HeldLockDesc } from '../../src/model/findings.js';
 import { formatFrame } from '../../src/model/frame.js';
 import { importSplat, stripPrefixes } from '../../src/importers/splat/index.js';
@@ -254,6 +256,16 @@ describe('import splat: round trip over the corpus', () => {
       });
     }
     expect(differ).toEqual([]);
+  });
+
+  it('writes YAML the scenario JSON Schema accepts (what editors check)', () => {
+    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/scenario.schema.json'), 'utf8')) as object;
+    const validate = new Ajv({ strict: true, allErrors: false }).compile(schema);
+    const rejected: string[] = [];
+    for (const { meta, text } of corpus) {
+      if (!validate(parseYaml(importSplat(text, meta.file).yaml))) rejected.push(`${meta.id}: ${JSON.stringify(validate.errors?.[0])}`);
+    }
+    expect(rejected).toEqual([]);
   });
 
   it('is deterministic', () => {
