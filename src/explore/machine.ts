@@ -17,7 +17,7 @@
  * derived from them. Only operations on objects shared by several tasks are scheduling points:
  * everything else a task does runs at once, as part of the step before it.
  */
-import { isShared, type Compiled, type Mode, type OnFail } from './program.js';
+import { conflicts, isShared, type Compiled, type Mode, type OnFail } from './program.js';
 
 /** One held lock of a task (bottom of the stack first). */
 export interface Held {
@@ -87,7 +87,7 @@ export class LockView {
   /** Would this request be granted now? */
   grantable(inst: number, mode: Mode): boolean {
     if (this.writers[inst]! > 0) return false;
-    if (mode === 0) return this.readers[inst] === 0;
+    if (mode === 0) return this.readers[inst] === 0 || this.c.instances[inst]!.writerIgnoresReaders;
     if (mode === 1) return this.queuedWriters[inst] === 0;
     return true;
   }
@@ -287,7 +287,7 @@ export function blockers(c: Compiled, s: State, w: Waiting): { holders: number[]
   const holders: number[] = [];
   const queued: number[] = [];
   s.forEach((t, i) => {
-    if (t.held.some((h) => h.inst === w.inst && (w.mode === 0 || h.mode === 0))) holders.push(i);
+    if (t.held.some((h) => h.inst === w.inst && conflicts(c.instances[w.inst]!, w.mode, h.mode))) holders.push(i);
     if (w.mode === 1 && i !== w.task && t.queued) {
       const op = headOp(c, i, t);
       if (op?.kind === 'acquire' && op.inst === w.inst) queued.push(i);
@@ -317,7 +317,7 @@ export function deadlocks(c: Compiled, s: State, waiting: Waiting[]): Deadlock[]
     for (let u = 0; u < s.length; u++) {
       if (!alive[u]) continue;
       const t = s[u]!;
-      for (const h of t.held) if (h.inst === w.inst && (w.mode === 0 || h.mode === 0)) return true;
+      for (const h of t.held) if (h.inst === w.inst && conflicts(c.instances[w.inst]!, w.mode, h.mode)) return true;
       if (w.mode === 1 && u !== w.task && t.queued) {
         const op = headOp(c, u, t);
         if (op?.kind === 'acquire' && op.inst === w.inst) return true;

@@ -23,6 +23,17 @@ export interface Instance {
   tasks: number[];
   /** Some task takes it in mode 1: a waiting writer must queue so that those readers wait behind it. */
   queues: boolean;
+  /** A seqcount: its writers never wait for readers (readers retry instead). */
+  writerIgnoresReaders: boolean;
+}
+
+/**
+ * Does a lock held in mode `held` make a request in mode `req` wait? Writers exclude everyone,
+ * readers exclude writers; except that a seqcount writer does not wait for readers.
+ */
+export function conflicts(inst: Instance, req: Mode, held: Mode): boolean {
+  if (held === 0) return true;
+  return req === 0 && !inst.writerIgnoresReaders;
 }
 
 export type Op =
@@ -85,7 +96,7 @@ export function compile(scenario: Scenario): Compiled {
     let inst = byKey.get(k);
     if (!inst) {
       const decl = decls.get(r.lock) ?? { id: r.lock, name: r.lock, kind: 'mutex', novalidate: false, span: scenario.span };
-      inst = { id: instances.length, ref: { lock: r.lock, instance: r.instance }, decl, tasks: [], queues: false };
+      inst = { id: instances.length, ref: { lock: r.lock, instance: r.instance }, decl, tasks: [], queues: false, writerIgnoresReaders: decl.kind === 'seqcount' };
       instances.push(inst);
       byKey.set(k, inst);
     }
@@ -101,16 +112,20 @@ export function compile(scenario: Scenario): Compiled {
     for (const s of def.steps) {
       depth.push(irq);
       switch (s.op) {
-        case 'acquire':
+        case 'acquire': {
+          const inst = instanceOf(s.ref, task);
+          const mode = modeOf(s, irq > 0 || bh > 0);
           ops.push({
             kind: 'acquire',
-            inst: instanceOf(s.ref, task),
-            mode: modeOf(s, irq > 0 || bh > 0),
-            trylock: s.trylock,
+            inst,
+            mode,
+            // kernfs_get_active() only ever trylocks the active reference.
+            trylock: s.trylock || (instances[inst]!.decl.kind === 'kernfs_active' && mode !== 0),
             onFail: s.onFail ?? 'give-up',
             skipTo: 0,
           });
           break;
+        }
         case 'release':
           ops.push({ kind: 'release', inst: instanceOf(s.ref, task) });
           break;

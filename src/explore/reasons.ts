@@ -17,7 +17,7 @@
  * and when circles exist:
  *   gate       every circle has two tasks holding the same exclusive lock (named)
  */
-import type { Compiled, Mode, OnFail } from './program.js';
+import { conflicts, type Compiled, type Mode, type OnFail } from './program.js';
 
 /** A held lock as the static walk sees it. */
 interface HeldLock {
@@ -72,7 +72,7 @@ export function waitPoints(c: Compiled): { points: WaitPoint[]; complete: boolea
           out.push({ index: out.length, task: p.task, step: idx, inst: op.inst, mode: op.mode, trylock: op.trylock, onFail: op.onFail, held });
           // Held by the task itself in a conflicting mode: it can never get it (a trylock fails,
           // anything else waits for ever).
-          const selfBlocked = held.some((h) => h.inst === op.inst && (op.mode === 0 || h.mode === 0));
+          const selfBlocked = held.some((h) => h.inst === op.inst && conflicts(c.instances[op.inst]!, op.mode, h.mode));
           if (!selfBlocked) todo.push({ idx: idx + 1, held: [...held, { inst: op.inst, mode: op.mode, depth: p.depth[idx]! }] });
           if (op.trylock && op.onFail === 'give-up') todo.push({ idx: op.skipTo, held });
           if (op.trylock && op.onFail === 'restart') todo.push({ idx: 0, held: [] });
@@ -121,7 +121,7 @@ export function circles(c: Compiled, points: readonly WaitPoint[], decls: Readon
   const mode = (m: Mode): Mode => (relax.readersExclusive ? 0 : m);
   const nodes = points.filter((w) => inK(w.inst) && (!w.trylock || w.onFail === 'retry' || relax.trylocksWait));
   const blocks = (a: WaitPoint, b: WaitPoint): boolean => {
-    if (b.held.some((h) => same(h.inst, a.inst) && (mode(a.mode) === 0 || mode(h.mode) === 0))) return true;
+    if (b.held.some((h) => same(h.inst, a.inst) && conflicts(c.instances[a.inst]!, mode(a.mode), mode(h.mode)))) return true;
     return a.task !== b.task && mode(a.mode) === 1 && b.mode === 0 && !b.trylock && same(b.inst, a.inst) && c.instances[b.inst]!.queues;
   };
   const next = new Map<number, WaitPoint[]>();
@@ -233,9 +233,11 @@ export function staticVerdict(c: Compiled, points: readonly WaitPoint[], decls: 
     const viaRead = circles(c, points, decls, { readersExclusive: true });
     if (viaRead.circles.length) {
       const reads = [...new Set(viaRead.circles.flat())].map((i) => points[i]!).filter((w) => w.mode !== 0);
+      const seq = [...new Set(viaRead.circles.flat())].map((i) => points[i]!).filter((w) => c.instances[w.inst]!.writerIgnoresReaders);
       const text =
         `The cycle only closes through read acquisitions (${list(reads.map((w) => `${n.task(w.task)}: ${n.inst(w.inst)}`))}), ` +
-        `and readers share the lock: no writer can hold or queue on it in a way that makes them wait for each other.`;
+        `and readers share the lock: no writer can hold or queue on it in a way that makes them wait for each other` +
+        (seq.length ? ` (and a seqcount writer, ${list(seq.map((w) => `${n.task(w.task)}: ${n.inst(w.inst)}`))}, never waits for readers: they retry).` : '.');
       return { reason: { kind: 'readers', text, tasks: [...new Set(reads.map((w) => n.task(w.task)))], proof: true }, circles: [], points };
     }
     const viaClass = circles(c, points, decls, { byClass: true });
@@ -270,7 +272,10 @@ export function staticVerdict(c: Compiled, points: readonly WaitPoint[], decls: 
     const insts = new Set(cir.flatMap((i) => points[i]!.held.map((h) => h.inst)));
     for (const g of insts) {
       const modes = cir.map((i) => holdOf(i, g)?.mode).filter((m): m is Mode => m !== undefined);
-      if (modes.length >= 2 && modes.some((m) => m === 0)) out.push(g);
+      // Two holds that cannot coexist: whichever came second would have had to wait.
+      const inst = c.instances[g]!;
+      const exclusive = modes.some((a, i) => modes.some((b, j) => j > i && conflicts(inst, a, b) && conflicts(inst, b, a)));
+      if (exclusive) out.push(g);
     }
     // Gates outside the cycle first (that is the explanation people look for), then by object.
     return out.sort((a, b) => Number(inK(a)) - Number(inK(b)) || a - b);

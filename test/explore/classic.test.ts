@@ -179,6 +179,22 @@ describe('refuted: lockdep reports that cannot deadlock', () => {
     expect(r.reason!.kind).toBe('readers');
   });
 
+  it('a seqcount writer does not wait for readers (they retry)', () => {
+    const s = scen({ Q: 'seqcount', M: 'mutex' }, { reader: ['read Q', 'lock M', 'unlock M', 'unlock Q'], writer: nest('M', 'Q') });
+    const r = only(explore(s).results);
+    expect(r.verdict).toBe('refuted');
+    expect(r.reason!.kind).toBe('readers');
+    expect(r.reason!.text).toContain('a seqcount writer, writer/101: Q, never waits for readers');
+  });
+
+  it('a kernfs active reference is only ever trylocked, even when written as `read`', () => {
+    // The drainer holds K and waits for M; the reader holds M: kernfs_get_active() fails.
+    const s = scen({ K: 'kernfs_active', M: 'mutex' }, { writer: ['lock M', 'read K', 'unlock K', 'unlock M'], remover: nest('K', 'M') });
+    const r = only(explore(s).results);
+    expect(r).toMatchObject({ verdict: 'refuted', reason: { kind: 'trylock', tasks: ['writer/100'] } });
+    expect(r.reason!.text).toContain('writer/100 takes K with a trylock (on_fail: give-up)');
+  });
+
   it('class-level cycle, instance-level safe: each task has its own objects', () => {
     const s = scen(mutexes('A', 'B'), { t1: nest('A@0', 'B@0'), t2: nest('B@1', 'A@1') });
     const r = only(explore(s).results);
