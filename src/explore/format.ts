@@ -30,7 +30,7 @@ export function formatExploreLine(r: ExploreResult): string {
     case 'confirmed': {
       const s = r.schedule!;
       const who = s.tasks.filter((t) => t.deadlocked).map((t) => t.name);
-      why = `${who.length === 1 ? `${who[0]} deadlocks on itself` : `${who.join(', ')} deadlock`} on ${r.deadlockClasses!.join(', ')}; ${s.rows.length}-step schedule`;
+      why = `${who.length === 1 ? `${who[0]} waits for itself` : `${who.join(', ')} deadlock`} on ${r.deadlockClasses!.join(', ')}; ${s.rows.length}-step schedule`;
       break;
     }
     case 'refuted':

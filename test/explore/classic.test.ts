@@ -88,7 +88,7 @@ describe('confirmed: real deadlocks', () => {
     const r = explore(s).results.find((x) => x.kind === 'recursive')!;
     expect(r.verdict).toBe('confirmed');
     expect(r.schedule!.blocked).toEqual([expect.objectContaining({ waitsFor: 'L', heldBy: [{ task: 't/100', mode: 'write' }] })]);
-    expect(formatExploreLine(r)).toContain('t/100 deadlocks on itself');
+    expect(formatExploreLine(r)).toBe('explore: L -> L: confirmed (t/100 waits for itself on L; 1-step schedule)');
   });
 
   it('an interrupt handler runs on the task it interrupts: its lock waits block the task', () => {
