@@ -7,7 +7,7 @@
 import type { Argv } from 'yargs';
 import { EventsImporter } from '../../importers/events/stream.js';
 import type { CliContext } from '../context.js';
-import { emitReport, findingsSummary, fmtCount, openInput, ProgressBar, validateOptions } from './import-trace.js';
+import { emitReport, findingsSummary, fmtCount, openInput, ProgressBar, validateOptions, inputName } from './import-trace.js';
 
 export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
   return y.command(
@@ -15,7 +15,7 @@ export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
     'validate a JSON-lines lock event log (docs/events-jsonl.md; - for stdin, .gz accepted) and print the reports',
     (c) => validateOptions(c).positional('file', { type: 'string', demandOption: true, describe: 'the event log' }),
     async (args) => {
-      const file = args.file as string;
+      const file = inputName(args.file);
       const started = Date.now();
       const imp = new EventsImporter({
         file,

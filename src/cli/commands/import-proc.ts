@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 import { graphFromProc, serializeGraph } from '../../importers/proc/graph-json.js';
 import { parseProcLockdep, parseProcLockdepChains } from '../../importers/proc/parse.js';
 import { EXIT, readInput, type CliContext } from '../context.js';
-import { fmtCount, writeFile } from './import-trace.js';
+import { fmtCount, writeFile, inputName } from './import-trace.js';
 
 export function registerImportProc(y: Argv, ctx: CliContext): Argv {
   return y.command(
@@ -20,7 +20,7 @@ export function registerImportProc(y: Argv, ctx: CliContext): Argv {
         .option('output', { alias: 'o', type: 'string', describe: 'write the graph JSON to FILE instead of stdout' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no summary on stderr' }),
     (args) => {
-      const file = args.file as string;
+      const file = inputName(args.file);
       const classes = parseProcLockdep(readInput(file), file);
       const chains = args.chains !== undefined ? parseProcLockdepChains(readInput(args.chains), args.chains) : undefined;
       const graph = graphFromProc(classes, chains, {

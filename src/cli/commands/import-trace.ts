@@ -134,6 +134,12 @@ export class ProgressBar {
   }
 }
 
+/** The file argument: yargs turns a lone `-` (stdin) into an empty string. */
+export function inputName(arg: unknown): string {
+  const s = String(arg ?? '');
+  return s === '' ? '-' : s;
+}
+
 /** 1234567 → `1,234,567` */
 export function fmtCount(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -288,7 +294,7 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
         .option('rwlock', { type: 'string', array: true, describe: 'map NAME is an rwlock_t: read=2 in interrupt context, else 1 (repeatable)' })
         .option('worker', { type: 'boolean', default: true, describe: 'read and parse the file in a worker thread while validating (--no-worker: all on one thread)' }),
     async (args) => {
-      const file = args.file as string;
+      const file = inputName(args.file);
       const kernel = args.kernel ?? '6.1.192';
       const started = Date.now();
       const rules = {
