@@ -59,6 +59,7 @@ describe('lockdep-sim import trace', () => {
     expect(r.out).toContain('t2/11 is trying to acquire lock:');
     expect(r.err).toMatch(/7 events \(4 acquire, 3 release\) in [\d.]+ s.*; 3 tasks, 2 classes, 1 dependency, 1 unbalanced release; 1 finding \(1 circular\)\n/);
     expect(r.err).toContain('what a trace cannot tell, and what was assumed:\n  - the lock tracepoints do not record the subclass');
+    expect(r.err).toContain(`lockdep-sim: report 1 (circular) at ${f}:7 (t2/11)\n`);
   });
 
   it('reads gzip, writes graph JSON (a check baseline) and /proc/lockdep', async () => {

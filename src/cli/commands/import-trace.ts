@@ -340,6 +340,9 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
         let err = traceSummary(file, r.stats, secs, r.report.findings);
         if (!r.stats.events) err += 'lockdep-sim: no lock_acquire/lock_release events found; enable them with: echo 1 > /sys/kernel/tracing/events/lock/enable\n';
         for (const m of imp.badLineMessages) err += `lockdep-sim: skipped malformed line: ${m}\n`;
+        r.report.findings.forEach((f, i) => {
+          err += `lockdep-sim: report ${i + 1} (${f.kind}${f.count > 1 ? `, ${f.count} times` : ''}) at ${f.at.file}:${f.at.line} (${f.task.comm}/${f.task.pid})\n`;
+        });
         err += 'lockdep-sim: what a trace cannot tell, and what was assumed:\n';
         for (const n of notes) err += `  - ${n}\n`;
         ctx.io.stderr(err);

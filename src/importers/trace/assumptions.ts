@@ -88,5 +88,5 @@ export const TRACE_LIMITS: readonly string[] = [
   'read: read=2 for rcu_read_lock*, rcu_callback, *srcu, *seqcount and (wq_completion) maps, read=2 in interrupt context and 1 elsewhere for known rwlock_t names, read=1 otherwise; taking a held map again for read is read=2',
   'check=0 (not validated): rcu_read_lock*, rcu_callback, *srcu, &dev->mutex and other novalidate classes',
   'no wait types (the lock type is unknown): "Invalid wait context" is not checked, and reports print -{0:0}',
-  'acquire ips and stacks are unknown: reports print unknown+0x0/0x0 and name the trace line instead; lock instance addresses in reports are the simulator\'s',
+  'acquire ips and stacks are unknown: reports print unknown+0x0/0x0 (the summary names the trace line of each report); lock instance addresses in reports are the simulator\'s',
 ];
