@@ -1042,17 +1042,40 @@ export class Planner implements PlannerView {
       pairs.push({ from: r.next.cls.printed, to: su.unsafe.printed });
     }
     this.pathTasks(pairs, 20, 'dependency');
-    // Bits of next whose printed trace is the current stack are set by the reporting acquisition.
     const { stack, from } = this.reportStack(r.next.at);
-    const { cls: nextCls } = this.classOf(r.next.cls.printed);
     const key = stack.map(formatFrame).join('|');
-    for (const t of nextCls.traced) if (t.stack.map(formatFrame).join('|') === key) nextCls.exclude |= t.bits;
+    // The first use printed with the current stack says how next is being taken.
+    const nextBlock = su.forwards[su.forwards.length - 1];
+    const firstUse = nextBlock?.usageTraces.find((u) => /^INITIAL /.test(u.usage) && this.stackOf(u.trace.frames).map(formatFrame).join('|') === key);
+    const next = this.nextAcq(stack, firstUse ? (firstUse.usage === 'INITIAL READ USE' ? 'read' : 'write') : undefined);
+    // Bits of next printed with the current stack, which the reporting acquisition sets in the
+    // state `[HC…:SC…:HE…:SE…]` shows, are left to it.
+    const st = r.irqState;
+    if (st) {
+      const rr = next.read ? 1 : 0;
+      let bits = 0;
+      if (st.hc) bits |= 1 << (IN_HARDIRQ_W + rr);
+      else if (st.sc) bits |= 1 << (IN_SOFTIRQ_W + rr);
+      if (st.he) bits |= (1 << (HARDIRQ_ON_W + rr)) | (st.se ? 1 << (SOFTIRQ_ON_W + rr) : 0);
+      for (const t of next.cls.traced) if (t.stack.map(formatFrame).join('|') === key) next.cls.exclude |= t.bits & bits;
+    }
     const held = this.heldAcqs();
+    // A prev held as a reader hides its READ usage from the check (only_xr): a `-READ-safe` report
+    // about prev itself was made with prev write-held.
+    if (su.state.endsWith('-READ') && r.prev && su.safe?.printed === r.prev.cls.printed) {
+      const { cls: prevCls } = this.classOf(r.prev.cls.printed);
+      for (let i = held.length - 1; i >= 0; i--) {
+        if (held[i]!.cls === prevCls) {
+          held[i]!.read = false;
+          break;
+        }
+      }
+    }
     const ctx = this.reportContext(stack);
     const b = new TaskBuilder(this);
+    if (r.irqState && r.irqState.se === 1 && r.irqState.he === 0) b.preferIrqOff = true;
     this.runHeld(b, held, ctx, `the report runs in ${ctx} context`);
     if (r.irqState && ctx === 'process') b.lower({ irq: r.irqState.he === 1, bh: r.irqState.se === 1 });
-    const next = this.nextAcq(stack);
     next.comment = `the report: ${r.next.cls.printed} under ${r.prev?.cls.printed ?? '?'} joins the ${su.state}-safe ${su.safe?.printed ?? '?'} to the ${su.state}-unsafe ${su.unsafe?.printed ?? '?'}`;
     b.acquire(next, { lower: !r.irqState });
     this.addTask(this.reportingTask(b, stack, [`the reporting task; its stack is ${from}`, this.heldComment()]), 100);
@@ -1097,6 +1120,16 @@ export class Planner implements PlannerView {
         if (g) g.bits |= 1 << bit;
         else groups.push({ bits: 1 << bit, read, initial: false, stack: cls.someStack ?? (cls.someIp ? [cls.someIp] : [PLACEHOLDER]), traced: false });
       }
+      // A first use with no bits whose stack is that of the class's first acquisition in the
+      // other tasks needs no task of its own (and the `ops:` count stays the kernel's).
+      for (let i = groups.length - 1; i >= 0; i--) {
+        const g = groups[i]!;
+        if (!g.initial || g.bits !== 0) continue;
+        const kindMatters = this.profile.usedRead;
+        if (groups.some((o) => o !== g && (!kindMatters || o.read === g.read))) continue;
+        const first = this.firstAcquisition(cls, kindMatters ? g.read : undefined);
+        if (first && sameStack(first.stack, g.stack)) groups.splice(i, 1);
+      }
       if (groups.length === 0) continue;
       // INITIAL USE first (the class's first acquisition), then the others.
       groups.sort((a, b) => Number(b.initial) - Number(a.initial));
@@ -1130,6 +1163,20 @@ export class Planner implements PlannerView {
         );
       }
     }
+  }
+
+  /** The first acquisition of a class in the dependency and reporting tasks (in run order). */
+  private firstAcquisition(cls: ClassInfo, read: boolean | undefined): PlanTask | undefined {
+    const refs = (ref: string) => ref === cls.decl.id || ref.startsWith(`${cls.decl.id}@`);
+    const acquires = (steps: PlanStep[]): boolean =>
+      steps.some((st) => {
+        if (st.op === 'hardirq' || st.op === 'softirq') return acquires(st.steps);
+        if (st.op !== 'lock' && st.op !== 'read' && st.op !== 'trylock' && st.op !== 'read_trylock' && st.op !== 'recursive_read') return false;
+        if (!refs(st.ref)) return false;
+        const isRead = st.op === 'read' || st.op === 'read_trylock' || st.op === 'recursive_read';
+        return read === undefined || isRead === read;
+      });
+    return [...this.tasks].sort((a, b) => a.order - b.order).find((t) => acquires(t.task.steps))?.task;
   }
 
   // ------------------------------------------------------------------ kernel frames

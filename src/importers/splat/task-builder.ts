@@ -52,8 +52,15 @@ export class TaskBuilder {
     this.ctx = 'process';
   }
 
+  /**
+   * Where a class allows IRQs on but not BH, disable IRQs instead of BH (the report's own state
+   * shows BH enabled; a disabled BH would also make read_lock() recursive).
+   */
+  preferIrqOff = false;
+
   /** Disables IRQs / BH as far as the acquisition's class needs (never enables). */
   lower(env: { irq: boolean; bh: boolean }): void {
+    if (this.preferIrqOff && env.irq && !env.bh && this.bhOn) env = { irq: false, bh: false };
     if (!env.irq && this.irqOn) {
       this.push({ op: 'irq', on: false });
       this.irqOn = false;
