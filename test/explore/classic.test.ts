@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatExplore, formatExploreLine, formatSchedule } from '../../src/explore/format.js';
 import { deadlocks } from '../../src/explore/machine.js';
 import { compile } from '../../src/explore/program.js';
+import { dynamicReason, staticVerdict, waitPoints } from '../../src/explore/reasons.js';
 import { search } from '../../src/explore/search.js';
 import { explore, nest, only, scen } from './helpers.js';
 
@@ -285,5 +286,32 @@ describe('search order', () => {
       expect(r.verdict).toBe('confirmed');
       expect(r.search.states).toBeLessThan(5000);
     }
+  });
+});
+
+describe('reasons that only the search can give', () => {
+  // Random scenarios practically never need them (the static rules decide first), so the rule is
+  // checked on its own: circles of wait points exist (ABBA), and the search reports which tasks
+  // were seen holding the cycle's locks at the same time.
+  const s = scen(mutexes('A', 'B'), { t1: nest('A', 'B'), t2: nest('B', 'A') });
+  const c = compile(s);
+  const { points } = waitPoints(c);
+  const decls = new Set(['A', 'B']);
+  const naming = { task: (t: number) => s.tasks[t]!.name, inst: (i: number) => c.instances[i]!.ref.lock, cls: (d: string) => d };
+  const sv = staticVerdict(c, points, decls, 'circular', naming);
+
+  it('no static rule applies to ABBA', () => {
+    expect(sv.reason).toBeUndefined();
+    expect(sv.circles.length).toBeGreaterThan(0);
+  });
+
+  it('no-overlap: the tasks were never seen holding the cycle\'s locks together', () => {
+    const r = dynamicReason(c, sv, decls, new Set([0b00, 0b01, 0b10]), 42, naming);
+    expect(r).toMatchObject({ kind: 'no-overlap', tasks: ['t1', 't2'], proof: false });
+    expect(r.text).toBe('The tasks that could close it (t1 and t2) never hold locks of the cycle at the same time, in any interleaving: their order keeps them apart.');
+  });
+
+  it('no-schedule: they were, and still no circle formed', () => {
+    expect(dynamicReason(c, sv, decls, new Set([0b11]), 42, naming)).toMatchObject({ kind: 'no-schedule', text: 'No interleaving closes it (all 42 states of the scenario searched).' });
   });
 });

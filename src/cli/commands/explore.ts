@@ -1,9 +1,14 @@
-import { INPUT_FORMATS, parseInput, type InputFormat } from '../../input.js';
+/**
+ * `lockdep-sim explore`: the validator's cycles, each searched for a schedule that really
+ * deadlocks (src/explore/). This module only parses options, reads files, owns the clock (the
+ * optional time budget) and prints; the elapsed time goes to stderr so stdout stays reproducible.
+ */
+import { inputError } from '../../diag/error.js';
 import { DEFAULT_MAX_STATES, exploreAll, type Exploration, type ExploreResult } from '../../explore/explore.js';
 import { formatExplore } from '../../explore/format.js';
+import { INPUT_FORMATS, parseInput, type InputFormat } from '../../input.js';
 import { replay } from '../../validator/replay.js';
 import { EXIT, readInput, type CliContext, type RegisterCommand } from '../context.js';
-import { inputError } from '../../diag/error.js';
 
 export interface ExploreArgs {
   files: string[];
