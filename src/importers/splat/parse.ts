@@ -102,6 +102,10 @@ export function normState(word: string): string {
 
 /** Kernel reports that are not lockdep's, so the error can say what the input is. */
 const OTHER_REPORTS: [RegExp, string][] = [
+  [/BUG: MAX_\w+ too low!/, 'a lockdep capacity message (`BUG: MAX_… too low!`: lockdep ran out of table space; there is no lock problem to reproduce)'],
+  [/INFO: trying to register non-static key/, 'a lockdep "non-static key" message (a lock used without initialisation; no dependency to reproduce)'],
+  [/WARNING: \S+ still has locks held!/, 'a "still has locks held" warning (debug_check_no_locks_held(), which import splat does not reproduce)'],
+  [/Showing all locks held in the system:/, 'a hung-task lock listing ("Showing all locks held in the system")'],
   [/BUG: KASAN: /, 'a KASAN report'],
   [/BUG: KCSAN: /, 'a KCSAN data-race report'],
   [/BUG: sleeping function called from invalid context/, 'a might_sleep() splat ("sleeping function called from invalid context")'],
