@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { registerImportSplat } from '../../src/cli/commands/import-splat.js';
+import { fileArgument, registerImportSplat } from '../../src/cli/commands/import-splat.js';
 import { EXIT, type CliContext } from '../../src/cli/context.js';
 import { formatIssue, LockdepSimError } from '../../src/diag/error.js';
 import { importSplat } from '../../src/importers/splat/index.js';
@@ -153,6 +153,16 @@ describe('lockdep-sim import splat', () => {
     expect(r.code).toBe(EXIT.input);
     expect(r.err).toMatch(/stdin\.txt:1:1: error\[schema\]: .* is not a lockdep report/);
     expect(r.err).toMatch(/hint: /);
+  });
+
+  it('takes `-` for stdin (yargs hands it over as an empty string)', async () => {
+    let seen: unknown;
+    await yargs(['import', 'splat', '-'])
+      .command('import', '', (y) => y.command('splat <file>', '', (c) => c.positional('file', { type: 'string' }), (a) => void (seen = a.file)))
+      .exitProcess(false)
+      .parseAsync();
+    expect(fileArgument(seen)).toBe('-');
+    expect(fileArgument('report.txt')).toBe('report.txt');
   });
 
   it('exits 2 for a missing file', async () => {

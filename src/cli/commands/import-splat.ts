@@ -34,6 +34,12 @@ export function importSplatCommand(a: ImportSplatArgs, ctx: CliContext): void {
   ctx.setExit(EXIT.clean);
 }
 
+/** The file argument: yargs turns a lone `-` (stdin) into an empty string. */
+export function fileArgument(arg: unknown): string {
+  const s = String(arg ?? '');
+  return s === '' ? '-' : s;
+}
+
 /** Adds `splat <file>` to a yargs instance (composed under `import`). */
 export function registerImportSplat(y: Argv, ctx: CliContext): Argv {
   return y.command(
@@ -44,7 +50,7 @@ export function registerImportSplat(y: Argv, ctx: CliContext): Argv {
         .positional('file', { type: 'string', demandOption: true, describe: 'the text holding the report, or - for stdin' })
         .option('output', { alias: 'o', type: 'string', describe: 'write the scenario here instead of stdout' }),
     (args) => {
-      const a: ImportSplatArgs = { file: args.file as string };
+      const a: ImportSplatArgs = { file: fileArgument(args.file) };
       if (args.output !== undefined) a.output = args.output;
       importSplatCommand(a, ctx);
     },
