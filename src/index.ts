@@ -17,3 +17,5 @@ export { parsePolicy, type Policy } from './check/policy.js';
 export { explain } from './check/explain.js';
 export { renderSarif } from './reporters/check/sarif.js';
 export { renderCheckJson } from './reporters/check/json.js';
+export { exploreReport, exploreAll, type ExploreOptions } from './explore/explore.js';
+export { formatExploreLine, formatSchedule } from './explore/format.js';

@@ -6,12 +6,13 @@ import { registerHtml } from './commands/html.js';
 import { registerCheck } from './commands/check.js';
 import { registerGraph } from './commands/graph.js';
 import { registerExplain } from './commands/explain.js';
+import { registerExplore } from './commands/explore.js';
 import { EXIT, type CliContext, type CliIO, type RegisterCommand } from './context.js';
 
 export { EXIT, type CliIO } from './context.js';
 
 /** Every command, one module each (src/cli/commands/*.ts). */
-const COMMANDS: RegisterCommand[] = [registerRun, registerCheck, registerGraph, registerExplain, registerSelftest, registerHtml];
+const COMMANDS: RegisterCommand[] = [registerRun, registerCheck, registerGraph, registerExplain, registerExplore, registerSelftest, registerHtml];
 
 /** Runs the CLI on argv; returns the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -82,4 +82,14 @@ describe('lockdep-sim run', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('BUG: MAX_LOCK_DEPTH too low!');
   });
+
+  it('adds one explorer verdict per cycle with --explore (text and JSON)', async () => {
+    const seed = path.resolve(__dirname, '../../scenarios/mm-hotremove-2019.yaml');
+    const r = await cli('run', seed, '--explore');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^explore: .*: refuted \(gate: device_hotplug_lock; for every interleaving\)$/m);
+    const j = await cli('run', path.resolve(__dirname, '../../scenarios/mm-hotremove-2019-no-gate.yaml'), '--explore', '--format', 'json');
+    const parsed = JSON.parse(j.out);
+    expect(parsed.explore.map((e: { verdict: string }) => e.verdict)).toEqual(['confirmed']);
+  });
 });

@@ -6,6 +6,8 @@ import { renderProcChains, renderProcStats } from '../../reporters/proc-chains.j
 import { renderFindings } from '../../reporters/text/index.js';
 import type { Limits } from '../../validator/lockdep.js';
 import { replay } from '../../validator/replay.js';
+import { exploreReport } from '../../explore/explore.js';
+import { formatExploreLine } from '../../explore/format.js';
 import { EXIT, readInput, textContextFor, type CliContext, type RegisterCommand } from '../context.js';
 
 function plural(n: number, w: string): string {
@@ -28,6 +30,7 @@ export interface RunArgs {
   format: 'text' | 'json';
   stopAtFirst: boolean;
   proc: boolean;
+  explore: boolean;
   limits: Partial<Limits>;
 }
 
@@ -41,14 +44,18 @@ export function loadAndReplay(a: Pick<RunArgs, 'files' | 'kernel' | 'inputFormat
 }
 
 function runCommand(a: RunArgs, ctx: CliContext): void {
-  const runs = loadAndReplay(a);
+  const runs = loadAndReplay(a).map((r) => ({ ...r, explore: a.explore ? exploreReport(r.scenario, r.report) : undefined }));
   let total = 0;
-  if (a.format === 'json') ctx.io.stdout(`${JSON.stringify(runs.length === 1 ? runs[0]!.report : runs.map((r) => r.report), null, 2)}\n`);
-  for (const { scenario, report } of runs) {
+  if (a.format === 'json') {
+    const out = runs.map((r) => (r.explore ? { ...r.report, explore: r.explore } : r.report));
+    ctx.io.stdout(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
+  }
+  for (const { scenario, report, explore } of runs) {
     total += report.findings.length;
     if (a.format === 'text') {
       const tctx = textContextFor(scenario, a.kernel);
       ctx.io.stdout(renderFindings(report.findings, tctx));
+      if (explore) for (const e of explore) ctx.io.stdout(`${formatExploreLine(e)}\n`);
       if (a.proc) {
         ctx.io.stdout(renderProcLockdep(report, { debugLockdep: tctx.profile.config.debugLockdep }));
         ctx.io.stdout(renderProcChains(report, tctx.profile));
@@ -71,6 +78,7 @@ export const registerRun: RegisterCommand = (y, ctx) =>
         .option('input-format', { choices: INPUT_FORMATS, describe: 'input format (default: from the file extension)' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
         .option('stop-at-first', { type: 'boolean', default: false, describe: 'stop validating after the first report, as the kernel does' })
+        .option('explore', { type: 'boolean', default: false, describe: 'for each cycle, search the interleavings for a real deadlock (one verdict line per cycle)' })
         .option('proc', { type: 'boolean', default: false, describe: 'also print the simulated /proc/lockdep, /proc/lockdep_chains and /proc/lockdep_stats' })
         .option('max-lock-depth', { type: 'number', describe: 'MAX_LOCK_DEPTH (default 48)' })
         .option('max-classes', { type: 'number', describe: 'MAX_LOCKDEP_KEYS (default 8192; 8191 before 5.3)' })
@@ -84,7 +92,7 @@ export const registerRun: RegisterCommand = (y, ctx) =>
       if (args['max-entries'] !== undefined) limits.maxEntries = args['max-entries'];
       if (args['max-chains'] !== undefined) limits.maxChains = args['max-chains'];
       if (args['max-chain-hlocks'] !== undefined) limits.maxChainHlocks = args['max-chain-hlocks'];
-      const a: RunArgs = { files: args.files as string[], format: args.format, stopAtFirst: args['stop-at-first'], proc: args.proc, limits };
+      const a: RunArgs = { files: args.files as string[], format: args.format, stopAtFirst: args['stop-at-first'], proc: args.proc, explore: args.explore, limits };
       if (args.kernel !== undefined) a.kernel = args.kernel;
       if (args['input-format'] !== undefined) a.inputFormat = args['input-format'];
       runCommand(a, ctx);
