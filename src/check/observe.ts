@@ -13,7 +13,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { SourceSpan } from '../model/span.js';
 import { calcDep, depKinds } from '../validator/dep-graph.js';
 import type { Limits, Lockdep } from '../validator/lockdep.js';
-import { profileFor, ReplaySession } from '../validator/replay.js';
+import { profileFor, ReplaySession, runScenario } from '../validator/replay.js';
 
 /** Where and how a dependency (or a held-together pair) was first seen. */
 export interface Witness {
@@ -116,14 +116,7 @@ function replayKeepingEngine(scenario: Scenario, opts: ObserveOptions): { report
     ...(opts.kernel ? { kernel: opts.kernel } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
   });
-  for (const d of scenario.tasks) session.addTask(d);
-  const slices = scenario.schedule ?? [];
-  let progress = slices.length > 0;
-  while (progress) {
-    progress = false;
-    for (const s of slices) if (s.task < session.taskCount && session.runOwn(s.task, s.steps) > 0) progress = true;
-  }
-  for (let i = 0; i < session.taskCount; i++) session.runOwn(i, Infinity);
+  runScenario(session, scenario);
   return { report: session.finish(), engine: session.engine };
 }
 

@@ -2,7 +2,7 @@
  * The rule ids `lockdep-sim check` reports, their default levels and descriptions (pure data for
  * the core and the reporters: SARIF lists them as `tool.driver.rules`).
  */
-import type { FindingKind } from '../model/findings.js';
+import { FINDING_KINDS, type FindingKind } from '../model/findings.js';
 import type { Level } from './result.js';
 
 /** Severity of each rule (the validator's reports are errors, capacity limits warnings). */
@@ -32,17 +32,4 @@ export const CHECK_RULES: Record<string, string> = {
 };
 
 /** The validator's rule ids (one per finding kind). */
-export const VALIDATOR_KINDS: readonly FindingKind[] = [
-  'circular',
-  'recursive',
-  'bad-unlock',
-  'inconsistent',
-  'irq-inversion',
-  'irq-safe-unsafe',
-  'wait-context',
-  'held-lock-freed',
-  'lock-held-user',
-  'nested-not-taken',
-  'limit',
-  'misuse',
-];
+export const VALIDATOR_KINDS: readonly FindingKind[] = FINDING_KINDS;

@@ -6,7 +6,7 @@
  */
 import type { Instance } from './program.js';
 import type { Scenario } from '../model/scenario.js';
-import { profileFor, ReplaySession } from '../validator/replay.js';
+import { profileFor, ReplaySession, runScenario } from '../validator/replay.js';
 
 export interface ClassNames {
   /** Declaration id of a printed class name (undefined: not a class of this scenario). */
@@ -17,14 +17,7 @@ export interface ClassNames {
 
 export function classNames(scenario: Scenario, kernel?: string): ClassNames {
   const session = new ReplaySession(scenario.file, profileFor(scenario, kernel), scenario.classes);
-  for (const d of scenario.tasks) session.addTask(d);
-  const slices = scenario.schedule ?? [];
-  let progress = slices.length > 0;
-  while (progress) {
-    progress = false;
-    for (const s of slices) if (s.task < session.taskCount && session.runOwn(s.task, s.steps) > 0) progress = true;
-  }
-  for (let i = 0; i < session.taskCount; i++) session.runOwn(i, Infinity);
+  runScenario(session, scenario);
 
   const toDecl = new Map<string, string>();
   const names = new Map<string, string>();

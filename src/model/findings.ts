@@ -226,6 +226,22 @@ export type Finding =
 
 export type FindingKind = Finding['kind'];
 
+/** Every finding kind, in a fixed order (rule ids `lockdep/<kind>`, `kernel_frames` keys). */
+export const FINDING_KINDS = [
+  'circular',
+  'recursive',
+  'bad-unlock',
+  'inconsistent',
+  'irq-inversion',
+  'irq-safe-unsafe',
+  'wait-context',
+  'held-lock-freed',
+  'lock-held-user',
+  'nested-not-taken',
+  'limit',
+  'misuse',
+] as const satisfies readonly FindingKind[];
+
 /** Dependency kinds of an edge (reference §2.3). */
 export type DepKind = 'SR' | 'ER' | 'SN' | 'EN';
 

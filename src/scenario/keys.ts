@@ -93,20 +93,8 @@ export function modifiersOf(op: StepOp): readonly StepModifier[] {
 }
 
 /** `kernel_frames` keys: `lock_acquire` plus every finding kind. */
-export const FINDING_KINDS = [
-  'circular',
-  'recursive',
-  'bad-unlock',
-  'inconsistent',
-  'irq-inversion',
-  'irq-safe-unsafe',
-  'wait-context',
-  'held-lock-freed',
-  'lock-held-user',
-  'nested-not-taken',
-  'limit',
-  'misuse',
-] as const satisfies readonly FindingKind[];
+import { FINDING_KINDS } from '../model/findings.js';
+export { FINDING_KINDS };
 
 /** Compile-time check that FINDING_KINDS lists every FindingKind. */
 export type MissingFindingKinds = Exclude<FindingKind, (typeof FINDING_KINDS)[number]>;

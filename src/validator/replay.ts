@@ -108,11 +108,12 @@ export class ReplaySession {
   }
 }
 
-/** Replays a scenario through the lockdep model and returns every finding plus the final graph. */
-export function replay(scenario: Scenario, opts: ReplayOptions = {}): Report {
-  const session = new ReplaySession(scenario.file, profileFor(scenario, opts.kernel), scenario.classes, opts);
+/**
+ * Adds the scenario's tasks to a session and runs them: the schedule's slices (repeated while they
+ * make progress), then the rest of each task in task order.
+ */
+export function runScenario(session: ReplaySession, scenario: Scenario): void {
   for (const d of scenario.tasks) session.addTask(d);
-  // The schedule's slices (repeated while they make progress), then the rest in task order.
   const slices = scenario.schedule ?? [];
   let progress = slices.length > 0;
   while (progress) {
@@ -120,6 +121,12 @@ export function replay(scenario: Scenario, opts: ReplayOptions = {}): Report {
     for (const s of slices) if (s.task < session.taskCount && session.runOwn(s.task, s.steps) > 0) progress = true;
   }
   for (let i = 0; i < session.taskCount; i++) session.runOwn(i, Infinity);
+}
+
+/** Replays a scenario through the lockdep model and returns every finding plus the final graph. */
+export function replay(scenario: Scenario, opts: ReplayOptions = {}): Report {
+  const session = new ReplaySession(scenario.file, profileFor(scenario, opts.kernel), scenario.classes, opts);
+  runScenario(session, scenario);
   return session.finish();
 }
 
