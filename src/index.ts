@@ -19,3 +19,8 @@ export { renderSarif } from './reporters/check/sarif.js';
 export { renderCheckJson } from './reporters/check/json.js';
 export { exploreReport, exploreAll, type ExploreOptions } from './explore/explore.js';
 export { formatExploreLine, formatSchedule } from './explore/format.js';
+export { importSplat, type SplatImport } from './importers/splat/index.js';
+export { TraceImporter, importTrace, type TraceImportOptions, type TraceImportResult } from './importers/trace/index.js';
+export { parseProcLockdep, parseProcLockdepChains } from './importers/proc/index.js';
+export { parseEventsJsonl, scenarioToEventsJsonl, EventsImporter, importEvents } from './importers/events/index.js';
+export { renderProcChains, renderProcStats } from './reporters/proc-chains.js';

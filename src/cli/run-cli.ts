@@ -7,12 +7,13 @@ import { registerCheck } from './commands/check.js';
 import { registerGraph } from './commands/graph.js';
 import { registerExplain } from './commands/explain.js';
 import { registerExplore } from './commands/explore.js';
+import { registerImport } from './commands/import.js';
 import { EXIT, type CliContext, type CliIO, type RegisterCommand } from './context.js';
 
 export { EXIT, type CliIO } from './context.js';
 
 /** Every command, one module each (src/cli/commands/*.ts). */
-const COMMANDS: RegisterCommand[] = [registerRun, registerCheck, registerGraph, registerExplain, registerExplore, registerSelftest, registerHtml];
+const COMMANDS: RegisterCommand[] = [registerRun, registerCheck, registerGraph, registerExplain, registerExplore, registerImport, registerSelftest, registerHtml];
 
 /** Runs the CLI on argv; returns the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

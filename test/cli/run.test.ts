@@ -92,4 +92,24 @@ describe('lockdep-sim run', () => {
     const parsed = JSON.parse(j.out);
     expect(parsed.explore.map((e: { verdict: string }) => e.verdict)).toEqual(['confirmed']);
   });
+
+  it('reads a scenario from stdin with -', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const bin = path.resolve(__dirname, '../../dist/cli/main.js');
+    const yaml = require('node:fs').readFileSync(path.resolve(__dirname, '../../scenarios/abba.yaml'), 'utf8');
+    const r = spawnSync(process.execPath, [bin, 'run', '-', '--input-format', 'yaml'], { input: yaml, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('WARNING: possible circular locking dependency detected');
+  });
+
+  it('imports a kernel splat into a scenario that reproduces it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lockdep-sim-'));
+    const out = path.join(dir, 'seed.yaml');
+    const splat = path.resolve(__dirname, '../../../shared/corpus/splats/001-circular-pmem-hotremove-mem-sysfs-seed.txt');
+    expect((await cli('import', 'splat', splat, '-o', out)).code).toBe(0);
+    const r = await cli('run', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('-> #3 (mem_sysfs_mutex){+.+.}:');
+    expect(r.out).toContain('7 locks held by daxctl/22950:');
+  });
 });

@@ -73,7 +73,7 @@ export const registerRun: RegisterCommand = (y, ctx) =>
     'replay scenarios through the lock validator and print every report',
     (c) =>
       c
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files (.yaml, .script) or - for stdin' })
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files (.yaml, .script, .jsonl) or - for stdin (then give --input-format)' })
         .option('kernel', { type: 'string', describe: 'kernel version to emulate (overrides the scenario), e.g. 6.1.192' })
         .option('input-format', { choices: INPUT_FORMATS, describe: 'input format (default: from the file extension)' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
@@ -92,7 +92,10 @@ export const registerRun: RegisterCommand = (y, ctx) =>
       if (args['max-entries'] !== undefined) limits.maxEntries = args['max-entries'];
       if (args['max-chains'] !== undefined) limits.maxChains = args['max-chains'];
       if (args['max-chain-hlocks'] !== undefined) limits.maxChainHlocks = args['max-chain-hlocks'];
-      const a: RunArgs = { files: args.files as string[], format: args.format, stopAtFirst: args['stop-at-first'], proc: args.proc, explore: args.explore, limits };
+      // yargs hands a lone `-` (stdin) over as an empty string, or drops it from a variadic positional
+      const given = args.files as string[];
+      const files = given.length ? given.map((f) => (f === '' ? '-' : f)) : ['-'];
+      const a: RunArgs = { files, format: args.format, stopAtFirst: args['stop-at-first'], proc: args.proc, explore: args.explore, limits };
       if (args.kernel !== undefined) a.kernel = args.kernel;
       if (args['input-format'] !== undefined) a.inputFormat = args['input-format'];
       runCommand(a, ctx);
