@@ -6,6 +6,7 @@
  * its parts linked to the steps they come from. Pure: Scenario + Report → plain data (embedded
  * in the page as JSON; the client only reads it).
  */
+import type { ExploreResult } from '../explore/explore.js';
 import type { ChainEntryDesc, DepKind, Finding, HeldLockDesc, Report } from '../model/findings.js';
 import { formatFrame } from '../model/frame.js';
 import type { Scenario, Step } from '../model/scenario.js';
@@ -13,6 +14,7 @@ import type { SourceSpan } from '../model/span.js';
 import { renderFinding, type TextContext } from '../reporters/text/index.js';
 import { chainKey } from './chain-key.js';
 import { layoutGraph } from './graph-layout.js';
+import { exploreInfo, pageVerdict, type PageExploreInfo, type PageVerdict } from './page-explore.js';
 import { classNames, stepAt, stepLabel, stepPath } from './step-label.js';
 
 export interface PageStep {
@@ -121,6 +123,8 @@ export interface PageFinding {
   lines: { text: string; link?: SplatLink }[];
   /** Classes and edges of the cycle (circular / recursive reports). */
   cycle?: { classes: number[]; edges: number[] };
+  /** The interleaving explorer's verdict on the cycle (when it ran). */
+  explore?: PageVerdict;
 }
 
 export interface PageData {
@@ -137,6 +141,8 @@ export interface PageData {
   graph: { width: number; height: number };
   frames: PageFrame[];
   findings: PageFinding[];
+  /** Present when the interleaving explorer ran for the page (its search figures). */
+  explore?: PageExploreInfo;
 }
 
 export interface PageDataOptions {
@@ -146,6 +152,12 @@ export interface PageDataOptions {
   title?: string;
   /** One line on what the scenario shows. */
   description?: string;
+  /**
+   * The interleaving explorer's results for this scenario and report (exploreReport(); one per
+   * circular or recursive finding): each report shows its verdict, and a confirmed one its
+   * schedule. Absent: the explorer did not run (the page says so next to a cycle).
+   */
+  explore?: readonly ExploreResult[];
 }
 
 const sameSpan = (a: SourceSpan | undefined, b: SourceSpan) => !!a && a.file === b.file && a.line === b.line && a.col === b.col;
@@ -390,6 +402,12 @@ export function buildPageData(scenario: Scenario, report: Report, opts: PageData
     findings.push(pf);
   });
 
+  // ---- The explorer's verdicts, each schedule step mapped to the frame of its scenario step.
+  for (const r of opts.explore ?? []) {
+    const pf = findings[r.finding];
+    if (pf) pf.explore = pageVerdict(scenario, { frames, tasks }, r);
+  }
+
   // ---- Notes (the story of each frame).
   frames.forEach((fr, fi) => (fr.notes = frameNotes(fr, orderOf[fi]!, scenario.tasks[fr.task]?.steps[fr.step], classList, edgeList, findings, novalidate)));
 
@@ -423,6 +441,7 @@ export function buildPageData(scenario: Scenario, report: Report, opts: PageData
     graph: { width: layout.width, height: layout.height },
     frames,
     findings,
+    ...(opts.explore ? { explore: exploreInfo(opts.explore) } : {}),
   };
 }
 
@@ -564,9 +583,15 @@ function frameNotes(
         );
         break;
       }
-      case 'finding':
-        notes.push({ tone: 'report', text: `Report: ${findings[fr.findings[o.i]!]?.title ?? 'lockdep report'}.` });
+      case 'finding': {
+        const pf = findings[fr.findings[o.i]!];
+        const v = pf?.explore;
+        const deadlocked = v?.schedule?.tasks.filter((t) => t.deadlocked).length ?? 0;
+        const why = !v ? '' : v.verdict === 'refuted' ? ` (${v.summary})` : v.verdict === 'confirmed' ? ` (${deadlocked === 1 ? 'a task waits for itself' : `${deadlocked} tasks deadlock`})` : '';
+        const verdict = v ? ` The explorer: ${v.verdict}${why}.` : '';
+        notes.push({ tone: 'report', text: `Report: ${pf?.title ?? 'lockdep report'}.${verdict}` });
         break;
+      }
     }
   }
   if (s?.op === 'acquire' && !fr.chain) {

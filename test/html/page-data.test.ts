@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { textContextFor } from '../../src/cli/context.js';
+import { exploreReport, type Schedule } from '../../src/explore/explore.js';
 import { CLIENT_JS } from '../../src/html/client-script.js';
-import { buildPageData, chainKey, escapeHtml, jsonForScript, pageCsp, renderHtmlPage, type PageData } from '../../src/html/index.js';
+import { buildPageData, chainKey, escapeHtml, jsonForScript, pageCsp, pageSchedule, renderHtmlPage, type PageData } from '../../src/html/index.js';
 import { PAGE_CSS } from '../../src/html/styles.js';
 import { parseInput } from '../../src/input.js';
 import { replay } from '../../src/validator/replay.js';
@@ -19,9 +20,9 @@ function load(file: string, text = readFileSync(file, 'utf8')) {
   return { scenario, report, text: textContextFor(scenario) };
 }
 
-function pageData(file: string, text?: string): PageData {
+function pageData(file: string, text?: string, opts: { explore?: boolean } = {}): PageData {
   const { scenario, report, text: t } = load(file, text);
-  return buildPageData(scenario, report, { text: t });
+  return buildPageData(scenario, report, { text: t, ...(opts.explore ? { explore: exploreReport(scenario, report) } : {}) });
 }
 
 /** The JSON the page embeds, read back the way the browser does. */
@@ -146,6 +147,112 @@ describe('page data of the 2019 hot-remove seed', () => {
   });
 });
 
+describe("the explorer's verdicts", () => {
+  it('the seed: refuted for every interleaving, by the device_hotplug_lock gate', () => {
+    const d = pageData(path.join(SCENARIOS, 'mm-hotremove-2019.yaml'), undefined, { explore: true });
+    expect(d.explore).toMatchObject({ cycles: 1, search: { complete: true, maxStates: 1_000_000, seed: 0 } });
+    const v = d.findings[0]!.explore!;
+    expect(v).toMatchObject({ verdict: 'refuted', title: 'Refuted for every interleaving', summary: 'gate: device_hotplug_lock', reason: { kind: 'gate', lock: 'device_hotplug_lock', proof: true } });
+    expect(v.detail[0]).toMatch(/^device_hotplug_lock is held on every edge that could close the cycle, by daxctl\/22950 \(lock\) and bash\/22688 \(trylock, on_fail: restart\)/);
+    expect(v.detail[1]).toMatch(/^The search agrees: none of the \d+ reachable states/);
+    expect(v.schedule).toBeUndefined();
+    expect(v.line).toBe('explore: kn->count#424 -> cpu_hotplug_lock.rw_sem -> mem_hotplug_lock.rw_sem -> mem_sysfs_mutex -> kn->count#424: refuted (gate: device_hotplug_lock; for every interleaving)');
+    // The report's note (and so the narration) says it too.
+    const trigger = d.frames[d.findings[0]!.frame]!;
+    expect(trigger.notes.find((n) => n.tone === 'report')!.text).toBe(
+      'Report: possible circular locking dependency detected. The explorer: refuted (gate: device_hotplug_lock).',
+    );
+  });
+
+  it('without the gate: confirmed, with a two-column schedule whose steps map to the page', () => {
+    const d = pageData(path.join(SCENARIOS, 'mm-hotremove-2019-no-gate.yaml'), undefined, { explore: true });
+    const v = d.findings[0]!.explore!;
+    expect(v.verdict).toBe('confirmed');
+    expect(v.summary).toBe('bash/22688 and daxctl/22950 wait for each other on mem_hotplug_lock.rw_sem, kn->count#424');
+    expect(v.detail[0]).toBe("A shortcut through 2 of the cycle's 4 classes: the deadlock needs only those.");
+    const sch = v.schedule!;
+    // One column per task: the two that deadlock, mapped to the page's tasks.
+    expect(sch.tasks).toEqual([
+      { name: 'bash/22688', task: 3, deadlocked: true },
+      { name: 'daxctl/22950', task: 4, deadlocked: true },
+    ]);
+    expect(sch.tasks.map((t) => d.tasks[t.task]!.label)).toEqual(['bash', 'daxctl']);
+    expect(sch.rows.length).toBeGreaterThan(5);
+    expect(sch.rows[0]).toMatchObject({ column: 0, text: 'read(sb_writers#4)', where: 'vfs_write · line 172', line: 172, step: 'bash step 1' });
+    // Every step is identified: the frame runs that task's step, on that scenario line.
+    for (const r of sch.rows) {
+      expect(r.frame).toBeGreaterThanOrEqual(0);
+      const fr = d.frames[r.frame]!;
+      expect(fr.task).toBe(sch.tasks[r.column]!.task);
+      expect(d.tasks[fr.task]!.steps[fr.step]!.line).toBe(r.line);
+      expect(r.step).toBe(`${d.tasks[fr.task]!.label} step ${fr.step + 1}`);
+    }
+    // Each task's operations keep their program order.
+    for (const c of [0, 1]) {
+      const frames = sch.rows.filter((r) => r.column === c).map((r) => r.frame);
+      expect(frames).toEqual([...frames].sort((a, b) => a - b));
+    }
+    expect(sch.rows.find((r) => r.text === 'read(cpu_hotplug_lock.rw_sem)' && r.column === 0)!.step).toBe('bash step 5');
+    // The final row: what each waits for, and who holds it.
+    expect(sch.blocked).toEqual([
+      ['BLOCKED', 'waits for mem_hotplug_lock.rw_sem (write)', 'held by daxctl/22950 (write)'],
+      ['BLOCKED', 'waits for kn->count#424 (write)', 'held by bash/22688 (read)'],
+    ]);
+    const trigger = d.frames[d.findings[0]!.frame]!;
+    expect(trigger.notes.find((n) => n.tone === 'report')!.text).toBe('Report: possible circular locking dependency detected. The explorer: confirmed (2 tasks deadlock).');
+  });
+
+  it('without the explorer: no verdict, and the page data says it did not run', () => {
+    const d = pageData(path.join(SCENARIOS, 'mm-hotremove-2019.yaml'));
+    expect(d.explore).toBeUndefined();
+    expect(d.findings[0]!.explore).toBeUndefined();
+    expect(d.frames[d.findings[0]!.frame]!.notes.find((n) => n.tone === 'report')!.text).toBe('Report: possible circular locking dependency detected.');
+  });
+
+  it('an explorer run with no cycle to explore: nothing searched, nothing attached', () => {
+    const d = pageData(path.join(SCENARIOS, 'trylock-no-cycle.yaml'), undefined, { explore: true });
+    expect(d.explore).toEqual({ cycles: 0 });
+  });
+
+  it('refuted for other reasons, and unknown when the budget runs out', () => {
+    const readers = pageData(path.join(SCENARIOS, 'abba-rwsem-readers.yaml'), undefined, { explore: true });
+    expect(readers.findings[0]!.explore).toMatchObject({ verdict: 'refuted', summary: 'readers' });
+    const aa = pageData(path.join(SCENARIOS, 'aa-recursive.yaml'), undefined, { explore: true });
+    expect(aa.findings[0]!.explore).toMatchObject({ verdict: 'refuted', summary: 'instances' });
+    const { scenario, report, text } = load(path.join(SCENARIOS, 'mm-hotremove-2019-no-gate.yaml'));
+    const d = buildPageData(scenario, report, { text, explore: exploreReport(scenario, report, { maxStates: 5 }) });
+    const v = d.findings[0]!.explore!;
+    expect(v.verdict).toBe('unknown');
+    expect(v.summary).toBe('the search budget ran out');
+    expect(v.detail[0]).toMatch(/^The search ran out of the state budget of 5 after 5 states \(\d+ transitions, schedules up to \d+ moves, \d+ branches still open\)\.$/);
+  });
+
+  it('maps a schedule step by its line when the step index does not fit, and leaves an unknown task unmapped', () => {
+    const { scenario, report, text } = load(path.join(SCENARIOS, 'abba.yaml'));
+    const d = buildPageData(scenario, report, { text });
+    const t0 = scenario.tasks[0]!;
+    const step = t0.steps.findIndex((s) => s.op === 'acquire');
+    const at = t0.steps[step]!.span;
+    const row = { column: 0, op: 'lock', lock: 'x', ref: { lock: 'x', instance: 0 }, text: 'lock(x)', at, step: 99, round: 0 };
+    const s: Schedule = {
+      tasks: [
+        { index: 7, name: `${t0.name}/${t0.pid}`, deadlocked: true },
+        { index: 0, name: 'nobody/1', deadlocked: true },
+      ],
+      rows: [row, { ...row, column: 1 }, { ...row, step, at: { ...at, file: 'other.yaml' } }],
+      blocked: [],
+    };
+    const ps = pageSchedule(scenario, d, s);
+    expect(ps.tasks.map((t) => t.task)).toEqual([0, -1]);
+    expect(ps.rows[0]!.frame).toBe(d.tasks[0]!.steps[step]!.frame);
+    expect(ps.rows[0]!.frame).toBeGreaterThanOrEqual(0);
+    expect(ps.rows[0]!.step).toBe(`${d.tasks[0]!.label} step ${step + 1}`);
+    expect(ps.rows[1]).toMatchObject({ frame: -1, step: '' });
+    expect(ps.rows[2]).toMatchObject({ frame: -1, step: '' });
+    expect(ps.blocked).toEqual([['BLOCKED'], ['BLOCKED']]);
+  });
+});
+
 describe('page data of the fixed scenario', () => {
   it('has no report and no refused edge', () => {
     const d = pageData(path.join(SCENARIOS, 'mm-hotremove-2020-fixed.yaml'));
@@ -221,7 +328,7 @@ describe('the HTML shell', () => {
 
 describe('hostile and tricky names', () => {
   const { scenario, report, text } = load('hostile.yaml', HOSTILE_YAML);
-  const html = renderHtmlPage(scenario, report, { text, title: '<i>title</i> & "quotes"' });
+  const html = renderHtmlPage(scenario, report, { text, title: '<i>title</i> & "quotes"', explore: exploreReport(scenario, report) });
 
   it('never puts a name into markup: only two script elements, names only inside the escaped JSON', () => {
     expect(html.match(/<script\b/g)).toHaveLength(2);
@@ -238,5 +345,9 @@ describe('hostile and tricky names', () => {
     for (const c of scenario.classes) expect(names).toContain(c.name);
     expect(d.tasks[0]!.label).toBe('<b>evil</b>');
     expect(d.findings[0]!.lines.map((l) => l.text).join('\n')).toContain('(</script><script>window.__pwned=1</script>){+.+.}');
+    // The explorer's schedule carries the names too, as data.
+    const sch = d.findings[0]!.explore!.schedule!;
+    expect(sch.tasks.map((t) => t.name)).toEqual(['<b>evil</b>/1000', 'T2/1001']);
+    expect(sch.rows.map((r) => r.text).join('\n')).toContain('lock(</script><script>window.__pwned=1</script>)');
   });
 });
