@@ -21,6 +21,7 @@ var S = {
   finding: -1,         // report shown in the Report tab
   linkEdge: -1,        // edge highlighted from a splat link
   linkLine: -1,
+  schedOpen: {},       // per report: is its explorer schedule unfolded
   tab: 'step'
 };
 
@@ -547,7 +548,7 @@ function renderReportTab() {
     nav.setAttribute('role', 'group');
     nav.setAttribute('aria-label', 'Reports so far');
     fired.forEach(function (i) {
-      var b = el('button', 'report-pick' + (i === S.finding ? ' is-on' : ''), (i + 1) + '. ' + D.findings[i].title);
+      var b = el('button', 'report-pick' + (i === S.finding ? ' is-on' : ''), (i + 1) + '. ' + D.findings[i].title + (D.findings[i].explore ? ' · ' + D.findings[i].explore.verdict : ''));
       b.type = 'button';
       b.setAttribute('aria-pressed', i === S.finding ? 'true' : 'false');
       b.addEventListener('click', function () { S.finding = i; S.linkEdge = -1; S.linkLine = -1; render(); });
@@ -569,6 +570,7 @@ function renderReportTab() {
     ban.appendChild(back);
     p.appendChild(ban);
   }
+  renderVerdict(p, f, S.finding);
   var pre = el('pre', 'splat');
   pre.id = 'splat';
   pre.setAttribute('aria-label', 'Kernel report: ' + f.title);
@@ -601,6 +603,106 @@ function renderReportTab() {
     pre.appendChild(document.createTextNode('\n'));
   });
   p.appendChild(pre);
+}
+
+// The interleaving explorer's verdict on a reported cycle, and for a confirmed one the schedule
+// that deadlocks: one column per task, each operation a link to the scenario step it is.
+var VERDICT_WORD = { confirmed: 'CONFIRMED', refuted: 'REFUTED', unknown: 'UNKNOWN' };
+function renderVerdict(p, f, fi) {
+  var v = f.explore;
+  if (!v) {
+    if (!D.explore && f.cycle) {
+      p.appendChild(el('p', 'verdict-none', 'Real deadlock or false positive? This page was built without the interleaving explorer (--no-explore); “lockdep-sim explore ' + D.file + '” answers it.'));
+    }
+    return;
+  }
+  var box = el('section', 'verdict verdict-' + v.verdict);
+  box.id = 'verdict';
+  box.setAttribute('aria-labelledby', 'verdict-h');
+  var h = el('h3', 'verdict-h');
+  h.id = 'verdict-h';
+  h.appendChild(document.createTextNode('Real deadlock? The explorer: '));
+  h.appendChild(el('span', 'badge verdict-badge', VERDICT_WORD[v.verdict] || v.verdict));
+  box.appendChild(h);
+  var sum = el('p', 'verdict-summary');
+  sum.appendChild(el('strong', null, v.title + ' — '));
+  sum.appendChild(breakable('verdict-why', v.summary));
+  box.appendChild(sum);
+  v.detail.forEach(function (d) { box.appendChild(el('p', 'verdict-detail', d)); });
+  if (v.schedule) box.appendChild(scheduleBlock(v.schedule, fi));
+  p.appendChild(box);
+}
+
+function scheduleBlock(sch, fi) {
+  var det = el('details', 'schedule');
+  det.id = 'schedule';
+  det.open = !!S.schedOpen[fi];
+  det.addEventListener('toggle', function () { S.schedOpen[fi] = det.open; });
+  var deadlocked = sch.tasks.filter(function (t) { return t.deadlocked; }).length;
+  det.appendChild(el('summary', 'schedule-summary', 'The schedule that deadlocks: ' + sch.rows.length + ' lock operation' + (sch.rows.length === 1 ? '' : 's') + ', ' + sch.tasks.length + ' task' + (sch.tasks.length === 1 ? '' : 's') + (deadlocked === sch.tasks.length ? '' : ' (' + deadlocked + ' deadlocked)')));
+  var wrap = el('div', 'schedule-wrap');
+  var tbl = el('table', 'schedule-table');
+  tbl.id = 'schedule-table';
+  tbl.appendChild(el('caption', null, 'One column per task; each row is one lock operation, in the order they run (click one to see that step in the replay, where the validator ran it). The last row shows what each task waits for and who holds it.'));
+  var thead = el('thead'), hr = el('tr');
+  var th0 = el('th', 'sched-num', '#'); th0.scope = 'col'; hr.appendChild(th0);
+  sch.tasks.forEach(function (t) {
+    var th = el('th', 'sched-task' + (t.deadlocked ? ' is-deadlocked' : ''));
+    th.scope = 'col';
+    th.appendChild(breakable(null, t.name));
+    if (t.task >= 0) th.title = 'Task ' + D.tasks[t.task].label;
+    hr.appendChild(th);
+  });
+  thead.appendChild(hr); tbl.appendChild(thead);
+  var tb = el('tbody');
+  var cur = S.pos - 1;
+  sch.rows.forEach(function (r, ri) {
+    var tr = el('tr', 'sched-row');
+    if (r.frame >= 0 && r.frame === cur) { tr.classList.add('is-current'); tr.setAttribute('aria-current', 'step'); }
+    var th = el('th', 'sched-num', String(ri + 1)); th.scope = 'row'; tr.appendChild(th);
+    for (var c = 0; c < sch.tasks.length; c++) {
+      var td = el('td', 'sched-cell');
+      if (c === r.column) {
+        td.classList.add('is-op');
+        var op;
+        if (r.frame >= 0) {
+          op = el('a', 'sched-link');
+          op.href = '#step=' + (r.frame + 1);
+          op.setAttribute('data-row', String(ri));
+          op.title = 'Go to ' + r.step + ' (step ' + (r.frame + 1) + ' of the replay)';
+          op.setAttribute('aria-label', r.text + ' — go to ' + r.step + ', step ' + (r.frame + 1) + ' of the replay');
+          (function (row, idx) {
+            op.addEventListener('click', function (ev) {
+              ev.preventDefault();
+              S.linkEdge = -1; S.linkLine = -1;
+              go(row.frame + 1, { from: 'link' });
+              var again = document.querySelector('#schedule-table .sched-link[data-row="' + idx + '"]');
+              if (again) again.focus();
+            });
+          })(r, ri);
+        } else {
+          op = el('span', 'sched-op');
+        }
+        op.appendChild(breakable('sched-text', r.text));
+        td.appendChild(op);
+        td.appendChild(el('span', 'sched-where', r.where));
+      }
+      tr.appendChild(td);
+    }
+    tb.appendChild(tr);
+  });
+  tbl.appendChild(tb);
+  var tf = el('tfoot'), fr = el('tr', 'sched-end');
+  var thE = el('th', 'sched-num', 'end'); thE.scope = 'row'; fr.appendChild(thE);
+  sch.blocked.forEach(function (lines) {
+    var td = el('td', 'sched-blocked');
+    lines.forEach(function (ln, k) { td.appendChild(k ? breakable('sched-bline', ln) : el('strong', 'sched-bline', ln)); });
+    fr.appendChild(td);
+  });
+  tf.appendChild(fr); tbl.appendChild(tf);
+  wrap.appendChild(tbl);
+  det.appendChild(wrap);
+  return det;
 }
 
 function highlightEdge(i, on) {
@@ -739,7 +841,7 @@ function onKey(ev) {
   var tg = ev.target;
   var tag = tg && tg.tagName;
   if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
-  var onControl = tag === 'BUTTON' || tag === 'A';
+  var onControl = tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY';
   var k = ev.key;
   if ((k === ' ' || k === 'Enter') && onControl) return;
   if ($('help').open && k !== '?') return;

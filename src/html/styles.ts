@@ -197,6 +197,40 @@ body.is-graph-max #graph-panel, body.is-graph-max #side { grid-row: 1 / -1; }
 .splat-link:hover { background: var(--accent-bg); }
 .splat-link.is-on { background: var(--accent-bg); outline: 2px solid var(--link); }
 
+/* The explorer's verdict and schedule (Report tab) */
+.verdict { margin: 0 0 8px; padding: 6px 10px 8px; background: var(--panel2); border: 1px solid var(--border); border-left: 5px solid var(--muted); border-radius: 8px; font-size: 0.9rem; }
+.verdict-confirmed { border-left-color: var(--cycle); }
+.verdict-refuted { border-left-color: var(--hit); }
+.verdict-unknown { border-left-color: var(--miss); }
+.verdict .verdict-h { font-size: 0.95rem; margin: 0 0 3px; display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.verdict-badge { font-size: 0.8rem; letter-spacing: .04em; }
+.verdict-confirmed .verdict-badge { color: var(--cycle); background: var(--cycle-bg); }
+.verdict-refuted .verdict-badge { color: var(--hit); background: var(--hit-bg); }
+.verdict-unknown .verdict-badge { color: var(--miss); background: var(--miss-bg); }
+.verdict-summary { margin: 2px 0; }
+.verdict-why { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; font-size: 0.86rem; }
+.verdict-detail { margin: 2px 0; color: var(--muted); font-size: 0.85rem; }
+.verdict-none { margin: 0 0 8px; color: var(--muted); font-size: 0.85rem; font-style: italic; }
+.schedule { margin-top: 6px; }
+.schedule-summary { cursor: pointer; font-weight: 600; color: var(--accent); padding: 2px 0; }
+.schedule-wrap { overflow-x: auto; margin-top: 4px; }
+.schedule-table { border-collapse: collapse; width: 100%; font-size: 0.84rem; background: var(--panel); }
+.schedule-table caption { text-align: left; color: var(--muted); font-size: 0.78rem; padding-bottom: 4px; caption-side: top; }
+.schedule-table th, .schedule-table td { border: 1px solid var(--border); padding: 3px 6px; vertical-align: top; text-align: left; }
+.schedule-table thead th { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; font-size: 0.84rem; background: var(--panel2); }
+.schedule-table thead th.is-deadlocked { border-bottom: 3px solid var(--cycle); }
+.schedule-table .sched-num { width: 2.6em; white-space: nowrap; text-align: right; color: var(--muted); font-weight: 500; font-variant-numeric: tabular-nums; font-size: 0.78rem; }
+.sched-link, .sched-op { display: block; font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+.sched-link { color: var(--link); text-decoration: underline dotted; text-decoration-thickness: 1px; text-underline-offset: 0.3em; border-radius: 3px; }
+.sched-link:hover { background: var(--accent-bg); }
+.sched-where { display: block; color: var(--muted); font-size: 0.74rem; }
+.sched-row.is-current td, .sched-row.is-current th { background: var(--cur-bg); }
+.sched-row.is-current td.is-op { outline: 2px solid var(--cur-border); outline-offset: -2px; }
+.sched-row.is-current .sched-num::before { content: "▶ "; color: var(--cur-border); }
+.sched-end th, .sched-end td { border-top: 3px double var(--border); background: var(--panel2); }
+.sched-blocked .sched-bline { display: block; font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; font-size: 0.8rem; overflow-wrap: anywhere; }
+.sched-blocked strong.sched-bline { color: var(--cycle); }
+
 dialog { background: var(--panel); color: var(--fg); border: 1px solid var(--border); border-radius: 12px; max-width: 560px; }
 dialog::backdrop { background: rgb(0 0 0 / 45%); }
 dialog h2 { font-size: 1.1rem; margin-bottom: 8px; }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textContextFor } from '../../src/cli/context.js';
+import { exploreReport } from '../../src/explore/explore.js';
 import { renderHtmlPage } from '../../src/html/index.js';
 import { parseInput } from '../../src/input.js';
 import { replay } from '../../src/validator/replay.js';
@@ -24,12 +25,13 @@ let browser: Browser;
 let missing: Error | undefined;
 let dir: string;
 
-/** Writes the page of a scenario to the temp folder; returns its file: URL. */
-function makePage(name: string, file: string, text = readFileSync(file, 'utf8')): string {
+/** Writes the page of a scenario to the temp folder, with the explorer's verdicts as `lockdep-sim html` does by default; returns its file: URL. */
+function makePage(name: string, file: string, text = readFileSync(file, 'utf8'), opts: { explore?: boolean } = {}): string {
   const scenario = parseInput(text, file);
   const report = replay(scenario, { timeline: true });
   const out = path.join(dir, `${name}.html`);
-  writeFileSync(out, renderHtmlPage(scenario, report, { text: textContextFor(scenario) }));
+  const explore = opts.explore === false ? undefined : exploreReport(scenario, report);
+  writeFileSync(out, renderHtmlPage(scenario, report, { text: textContextFor(scenario), ...(explore ? { explore } : {}) }));
   return pathToFileURL(out).href;
 }
 
@@ -148,6 +150,12 @@ describe('the seed scenario in Chromium', () => {
     expect(splat).toContain('-> #1 (cpu_hotplug_lock.rw_sem){++++}:');
     expect(splat).toContain('7 locks held by daxctl/22950:');
     expect(splat).toContain(' #6: 000000001de3b203 (mem_sysfs_mutex){+.+.}, at: unregister_memory_section+0x22/0xa0');
+    // Next to it, the explorer's verdict: a false positive, kept apart by device_hotplug_lock.
+    const verdict = page.getByRole('region', { name: /^Real deadlock\? The explorer: REFUTED$/ });
+    expect(await verdict.isVisible()).toBe(true);
+    await expect(verdict.locator('.verdict-summary').textContent()).resolves.toBe('Refuted for every interleaving — gate: device_hotplug_lock');
+    await expect(verdict.textContent()).resolves.toContain('device_hotplug_lock is held on every edge that could close the cycle');
+    expect(await page.locator('#schedule').count()).toBe(0);
     await shot(page, 'seed-54-report');
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
@@ -336,6 +344,118 @@ describe('the seed scenario in Chromium', () => {
   }, T);
 });
 
+describe('the seed without its gate in Chromium', () => {
+  let url: string;
+  beforeAll(() => {
+    url = makePage('no-gate', path.join(SCENARIOS, 'mm-hotremove-2019-no-gate.yaml'));
+  });
+
+  const onScreen = (page: Page, sel: string) =>
+    page.evaluate((s) => {
+      const r = document.querySelector(s)!.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+    }, sel);
+
+  it("shows the explorer's verdict and the deadlocking schedule next to the splat; a schedule step moves the cursor", async () => {
+    const { page, problems, requests } = await open(url);
+    await page.keyboard.press('r');
+    await expect(page.locator('#counter').textContent()).resolves.toBe('Step 52 / 64');
+    await expect(page.locator('#narration').textContent()).resolves.toContain('Report: possible circular locking dependency detected. The explorer: confirmed (2 tasks deadlock).');
+    // The verdict, above the splat, on screen.
+    const verdict = page.getByRole('region', { name: /^Real deadlock\? The explorer: CONFIRMED$/ });
+    expect(await verdict.isVisible()).toBe(true);
+    expect(await onScreen(page, '#verdict-h')).toBe(true);
+    await expect(verdict.locator('.verdict-summary').textContent()).resolves.toBe(
+      'Confirmed: a real deadlock — bash/22688 and daxctl/22950 wait for each other on mem_hotplug_lock.rw_sem, kn->count#424',
+    );
+    expect(await page.locator('#verdict + #splat').count()).toBe(1);
+    // The schedule unfolds into a table: one column per task, a caption, headers.
+    const table = page.getByRole('table', { name: /^One column per task/ });
+    expect(await table.isVisible()).toBe(false);
+    await page.locator('#schedule summary').click();
+    expect(await table.isVisible()).toBe(true);
+    expect(await onScreen(page, '#schedule-table thead')).toBe(true);
+    expect(await texts(page, '#schedule-table thead th')).toEqual(['#', 'bash/22688', 'daxctl/22950']);
+    expect(await page.locator('#schedule-table thead th[scope="col"]').count()).toBe(3);
+    const rows = await page.locator('#schedule-table tbody tr').count();
+    expect(rows).toBeGreaterThan(5);
+    expect(await page.locator('#schedule-table tbody th[scope="row"]').count()).toBe(rows);
+    expect(await page.locator('#schedule-table .sched-link').count()).toBe(rows);
+    // Each row fills exactly one task's column.
+    expect(await page.locator('#schedule-table tbody td.is-op').count()).toBe(rows);
+    expect(await texts(page, '#schedule-table tbody tr:first-child td')).toEqual(['read(sb_writers#4)vfs_write · line 172', '']);
+    // The final row: what each task waits for, and who holds it.
+    expect(await texts(page, '#schedule-table tfoot td')).toEqual([
+      'BLOCKEDwaits for mem_hotplug_lock.rw_sem (write)held by daxctl/22950 (write)',
+      'BLOCKEDwaits for kn->count#424 (write)held by bash/22688 (read)',
+    ]);
+    await shot(page, 'no-gate-52-verdict-schedule');
+    // bash's cpus_read_lock() in the schedule is bash's step 5, step 35 of the replay.
+    await page.getByRole('link', { name: /^read\(cpu_hotplug_lock\.rw_sem\) — go to bash step 5, step 35 of the replay$/ }).click();
+    await expect(page.locator('#counter').textContent()).resolves.toBe('Step 35 / 64');
+    await expect(page.locator('#narration').textContent()).resolves.toContain('bash step 5: read cpu_hotplug_lock.rw_sem');
+    const current = page.locator('.task:nth-child(4) .step[aria-current="step"]');
+    await expect(current.locator('.step-label').textContent()).resolves.toBe('read cpu_hotplug_lock.rw_sem');
+    // The report, its verdict and the unfolded schedule stay, the row of the cursor marked.
+    await expect(page.locator('#panel-report .banner').textContent()).resolves.toMatch(/^This report fires later, at step 52 \(daxctl step 10\); you are at step 35\./);
+    expect(await table.isVisible()).toBe(true);
+    expect(await texts(page, '#schedule-table tbody tr[aria-current="step"] .sched-link')).toEqual(['read(cpu_hotplug_lock.rw_sem)']);
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('read(cpu_hotplug_lock.rw_sem)');
+    await shot(page, 'no-gate-35-schedule-step');
+    // From the keyboard: Enter on a daxctl operation goes to daxctl's step.
+    await page.getByRole('link', { name: /^lock\(mem_hotplug_lock\.rw_sem\) — go to daxctl step / }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#narration').textContent()).resolves.toMatch(/daxctl step \d+: lock mem_hotplug_lock\.rw_sem/);
+    expect(await texts(page, '#schedule-table tbody tr[aria-current="step"] .sched-link')).toEqual(['lock(mem_hotplug_lock.rw_sem)']);
+    // Stepping on with the keys moves the marked row along with the cursor.
+    await page.keyboard.press('Escape');
+    await page.locator('#btn-next').click();
+    expect(await texts(page, '#schedule-table tbody tr[aria-current="step"] .sched-link')).toEqual(['lock(mem_sysfs_mutex)']);
+    await page.getByRole('button', { name: 'Go to the report' }).click();
+    await expect(page.locator('#counter').textContent()).resolves.toBe('Step 52 / 64');
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  }, T);
+
+  it('keeps the verdict and the schedule readable: contrast in both themes, 1280x720 without sideways scrolling', async () => {
+    const { page, problems } = await open(url, { width: 1280, height: 720 });
+    await page.keyboard.press('r');
+    await page.locator('#schedule summary').click();
+    await page.getByRole('link', { name: /^read\(cpu_hotplug_lock\.rw_sem\) — go to bash step 5/ }).click();
+    expect(await page.locator('#schedule-table tbody tr[aria-current="step"]').count()).toBe(1);
+    const size = await page.evaluate(() => ({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight }));
+    expect(size).toEqual({ w: 1280, h: 720 });
+    const fits = await page.evaluate(() => {
+      const w = document.querySelector('.schedule-wrap')!;
+      return w.scrollWidth <= w.clientWidth;
+    });
+    expect(fits).toBe(true);
+    const fontPx = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('#schedule-table .sched-link')!).fontSize));
+    expect(fontPx).toBeGreaterThanOrEqual(12);
+    expect(await lowContrast(page)).toEqual([]);
+    await page.locator('#schedule-table').scrollIntoViewIfNeeded();
+    await shot(page, 'no-gate-35-schedule-1280x720');
+    await page.keyboard.press('t');
+    expect(await lowContrast(page)).toEqual([]);
+    await page.locator('#schedule-table tfoot').scrollIntoViewIfNeeded();
+    expect(await lowContrast(page)).toEqual([]);
+    await shot(page, 'no-gate-35-schedule-1280x720-dark');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, T);
+
+  it('says when the page was built without the explorer', async () => {
+    const off = makePage('no-gate-off', path.join(SCENARIOS, 'mm-hotremove-2019-no-gate.yaml'), undefined, { explore: false });
+    const { page, problems } = await open(off);
+    await page.keyboard.press('r');
+    await expect(page.locator('#panel-report .verdict-none').textContent()).resolves.toMatch(/built without the interleaving explorer \(--no-explore\)/);
+    expect(await page.locator('#verdict').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, T);
+});
+
 describe('the fixed scenario in Chromium', () => {
   it('runs to the end without a report', async () => {
     const url = makePage('fixed', path.join(SCENARIOS, 'mm-hotremove-2020-fixed.yaml'));
@@ -380,6 +500,13 @@ describe('names with markup in Chromium', () => {
     expect(await texts(page, '.task-name')).toEqual(['<b>evil</b>', 'T2']);
     const splat = (await page.locator('#splat').textContent())!;
     expect(splat).toContain('(</script><script>window.__pwned=1</script>){+.+.}-{3:3}');
+    // The explorer's schedule shows them as text too, and following its links runs nothing.
+    await page.locator('#schedule summary').click();
+    expect(await texts(page, '#schedule-table thead th')).toEqual(['#', '<b>evil</b>/1000', 'T2/1001']);
+    expect((await texts(page, '#schedule-table .sched-link')).join('\n')).toContain('lock(</script><script>window.__pwned=1</script>)');
+    await page.locator('#schedule-table .sched-link').first().click();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => document.scripts.length)).toBe(scriptsBefore);
     await expect(page.title()).resolves.toBe('lockdep-sim · hostile.yaml');
     await shot(page, 'hostile');
     expect(problems).toEqual([]);
