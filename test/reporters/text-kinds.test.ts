@@ -5,13 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import type {
   CircularFinding,
+  ClassBlockDesc,
   Finding,
   IrqInversionFinding,
+  IrqSafeUnsafeFinding,
   LimitFinding,
   LockHeldUserFinding,
   MisuseFinding,
   RecursiveFinding,
 } from '../../src/model/findings.js';
+import type { Frame } from '../../src/model/frame.js';
 import { fnv1a32, hashedPointer, renderFinding, renderFindings } from '../../src/reporters/text/index.js';
 import { base, cls, fr, frames, lock, oracleContext } from '../fixtures/text/finding-builder.js';
 
@@ -201,6 +204,111 @@ describe('output eras', () => {
     f.next = { ...f.next, cls: cls('rcu_read_lock', '....', '1:3') };
     f.next.cls.wait = { outer: 1, inner: 3 };
     expect(renderFinding(f, oracleContext('6.13.0 #1'))).toContain('\nffff888000a00000 (rcu_read_lock){....}-{1:3}, at: ');
+  });
+});
+
+describe('safe -> unsafe: the printer of the first half', () => {
+  const EDGE = frames('take_p_under_s+0x10/0x40 [mymod]\nkthread+0xb3/0xbb');
+  const S = lock('ffff888000a03000', 'S', '-...', { wait: '2:2' });
+  const P = lock('ffff888000a04000', 'P', '....', { wait: '2:2' });
+  const U = lock('ffff888000a05000', 'U', '+.+.', { wait: '2:2' });
+  const blk = (c: typeof S, depth: number, acquired?: Frame[], current = false): ClassBlockDesc => ({
+    cls: c.cls,
+    depth,
+    ops: 1,
+    usageTraces: [],
+    keyAddr: 'ffffc90000017040',
+    ...(acquired ? { acquiredAt: acquired } : {}),
+    ...(current ? { acquiredAtCurrent: true } : {}),
+  });
+  /** S → P → U: S is two hops behind U, one behind prev P. */
+  function finding(backwards: ClassBlockDesc[]): IrqSafeUnsafeFinding {
+    return {
+      ...base(task, STACK, { held: [P] }),
+      kind: 'irq-safe-unsafe',
+      stateWord: 'HARDIRQ',
+      irqState: { hardirqContext: 0, hardirqCount: 0, softirqContext: 0, softirqCount: 0, hardirqsEnabled: 1, softirqsEnabled: 1 },
+      next: U,
+      prev: P,
+      safe: S.cls,
+      safeTrace: STACK,
+      unsafe: U.cls,
+      unsafeTrace: STACK,
+      scenario: { safe: 'S', middle: 'P', unsafe: 'U' },
+      backwards,
+      forwards: [blk(U, 0, STACK, true)],
+    };
+  }
+  /** What the validator hands over for the two printers. */
+  const backwardsForm = [blk(S, 1), blk(P, 0, EDGE)];
+  const forwardForm = [blk(S, 1, EDGE), blk(P, 0, STACK, true)];
+  const half = (out: string) => {
+    const lines = out.split('\n');
+    const from = lines.findIndex((l) => l.startsWith('the dependencies between HARDIRQ-irq-safe'));
+    const to = lines.indexOf('the dependencies between the lock to be acquired');
+    return lines.slice(from + 1, to);
+  };
+  const BACKWARDS = [
+    ' -> (S){-...}-{2:2} {',
+    '  }',
+    '  ... key      at: [<ffffc90000017040>] 0xffffc90000017040',
+    '-> (P){....}-{2:2} {',
+    ' }',
+    ' ... key      at: [<ffffc90000017040>] 0xffffc90000017040',
+    ' ... acquired at:',
+    '   take_p_under_s+0x10/0x40 [mymod]',
+    '   kthread+0xb3/0xbb',
+    '',
+    '',
+  ];
+  const FORWARD = [
+    ' -> (S){-...}-{2:2} {',
+    '  }',
+    '  ... key      at: [<ffffc90000017040>] 0xffffc90000017040',
+    '  ... acquired at:',
+    '   take_p_under_s+0x10/0x40 [mymod]',
+    '   kthread+0xb3/0xbb',
+    '',
+    '-> (P){....}-{2:2} {',
+    ' }',
+    ' ... key      at: [<ffffc90000017040>] 0xffffc90000017040',
+    ' ... acquired at:',
+    '   lock_acquire+0x109/0x22f',
+    '   do_thing+0x10/0x80 [mymod]',
+    '   kthread+0xb3/0xbb',
+    '   ret_from_fork+0x1f/0x30',
+    '',
+    '',
+  ];
+  const ctx = (k: string) => oracleContext(k, { taint: 'Not tainted', profile: { ...oracleContext(k).profile, config: { ...oracleContext(k).profile.config, debugLockdep: false } } });
+
+  it('uses print_shortest_lock_dependencies_backwards() from 5.14 on, whatever form it gets', () => {
+    for (const k of ['5.14.0 #1', '6.1.192 #2', '6.12.0 #1']) {
+      expect(half(renderFinding(finding(backwardsForm), ctx(k))), k).toEqual(BACKWARDS);
+      expect(half(renderFinding(finding(forwardForm), ctx(k))), k).toEqual(BACKWARDS);
+    }
+  });
+
+  it('uses the forward printer for both halves before 5.14 (the root block shows the current stack)', () => {
+    for (const k of ['5.11.0-rc1 #1', '5.13.0 #1']) {
+      expect(half(renderFinding(finding(backwardsForm), ctx(k))), k).toEqual(FORWARD);
+      expect(half(renderFinding(finding(forwardForm), ctx(k))), k).toEqual(FORWARD);
+    }
+  });
+
+  it('follows the stable backports (5.4.132, 5.10.50, 5.12.17, 5.13.2)', () => {
+    const printer = (k: string) => (half(renderFinding(finding(backwardsForm), ctx(k)))[3] === '  ... acquired at:' ? 'forward' : 'backwards');
+    expect(printer('4.19.121 #0')).toBe('forward');
+    expect(['5.4.131', '5.4.132', '5.10.49', '5.10.50', '5.12.16', '5.12.17', '5.13.1', '5.13.2'].map((v) => printer(`${v} #1`))).toEqual([
+      'forward',
+      'backwards',
+      'forward',
+      'backwards',
+      'forward',
+      'backwards',
+      'forward',
+      'backwards',
+    ]);
   });
 });
 

@@ -67,7 +67,8 @@ export function printLockClassHeader(env: Env, b: ClassBlockDesc): Lines {
     lines.push(`${d}   ${u.usage} at:`);
     lines.push(...printLockTrace([...env.frames.usage(), ...u.trace], 2 * b.depth + u.usage.length + 7));
   }
-  const key = printPointer(env, b.keyAddr);
+  // `[<%px>]` in every era: 4.19 prints the key raw while lock instances are hashed (corpus 067).
+  const key = b.keyAddr;
   lines.push(`${d} }`, `${d} ${S.KEY_AT} [<${key}>] ${b.keySymbol ?? `0x${b.keyAddr}`}`);
   return lines;
 }
