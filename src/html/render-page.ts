@@ -114,7 +114,9 @@ ${help}
   <ul class="legend legend-help">
 ${LEGEND}
   </ul>
-  <p>Click a step to go there. In a report, click a <code>-&gt; #N</code> entry or a held lock to see the step that recorded it.</p>
+  <p>Click a step to go there. In a report, click a <code>-&gt; #N</code> entry or a held lock to see the step that recorded it.
+  Above the report, the interleaving explorer says whether the cycle can really deadlock; when it can, unfold its schedule
+  and click an operation to see that step.</p>
   <button type="button" id="help-close" class="btn-small">Close</button>
 </dialog>
 <script type="application/json" id="lockdep-data">${jsonForScript(data)}</script>
