@@ -8,8 +8,10 @@
  *   lockdep-sim/never-nested  a never-nested pair held together
  *   lockdep-sim/policy-unknown-lock  a policy name that matches no class
  *   lockdep-sim/new-dependency, lockdep-sim/new-cycle   against a baseline
+ *   lockdep-sim/unreported-deadlock  with --explore: a deadlock no reported cycle covers
  * plus, for every cycle, whether it holds between lock instances, and the smallest set of
- * dependencies whose removal makes the observed order consistent with a ranking of the rest.
+ * dependencies whose removal makes the observed order consistent with a ranking of the rest, and
+ * with --explore the interleaving explorer's verdict on each cycle (explore.ts).
  */
 import type { Finding } from '../model/findings.js';
 import type { Scenario } from '../model/scenario.js';
@@ -19,6 +21,7 @@ import { closest } from '../scenario/closest.js';
 import { profileFor } from '../validator/replay.js';
 import { diffBaseline, type BaselineDiff } from './baseline.js';
 import { findCycles, type Component, type Cycle } from './cycles.js';
+import { exploreFindings, type CheckExploreOptions } from './explore.js';
 import type { GraphJson } from './graph-json.js';
 import { instanceVerdict, mergeInstanceGraphs, observeInstances, type InstanceGraph } from './instances.js';
 import { mergeGraphs, observe, type Observation, type ObservedEdge, type ObservedGraph, type ObserveOptions, type Witness } from './observe.js';
@@ -42,6 +45,8 @@ export interface CheckOptions extends ObserveOptions {
   instances?: boolean;
   /** Printed in the result (tests pin it). */
   toolVersion?: string;
+  /** Run the interleaving explorer on every input and attach its verdicts (docs/check.md). */
+  explore?: CheckExploreOptions;
 }
 
 export interface CheckRun {
@@ -216,6 +221,7 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
     if (nc) r.closedBy = ref(nc.closing);
     return r;
   });
+  const cycleOf = new Map<CheckFinding, Cycle>();
   // A cycle the validator reported is that report (it gets the cycle id and the instance verdict);
   // the others, and new cycles against a baseline, are findings of their own.
   for (const [i, c] of cycles.entries()) {
@@ -227,7 +233,16 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
       reported.message += instanceText(r);
       continue;
     }
-    findings.push(cycleFinding(c, r, comps, closing, suppress));
+    const f = cycleFinding(c, r, comps, closing, suppress);
+    if (c.strong) cycleOf.set(f, c);
+    findings.push(f);
+  }
+
+  // 2b. The interleaving explorer: verdicts on the cycles, and the deadlocks lockdep did not report.
+  let explored: ReturnType<typeof exploreFindings> | undefined;
+  if (opts.explore) {
+    explored = exploreFindings(observations, findings, cycleOf, { ...opts.explore, ...(opts.kernel ? { kernel: opts.kernel } : {}) }, suppress);
+    findings.push(...explored.unreported);
   }
 
   // 3. The policy.
@@ -356,6 +371,7 @@ export function runCheck(scenarios: readonly Scenario[], opts: CheckOptions = {}
       newCycles: diff.newCycles.map((n) => n.cycle.id),
     };
   }
+  if (explored) result.explore = explored.summary;
   return { result, observations, graph, components: comps, ordering };
 }
 

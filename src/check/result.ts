@@ -7,6 +7,7 @@
 import type { DepKind, FindingKind } from '../model/findings.js';
 import type { SourceSpan } from '../model/span.js';
 import type { RejectedBy } from './observe.js';
+import type { LockRef } from '../model/scenario.js';
 
 export const CHECK_RESULT_VERSION = 1;
 
@@ -73,6 +74,113 @@ export interface RelatedLocation {
   location: SourceSpan;
 }
 
+/** One column of a deadlocking schedule (`index` into the scenario's tasks, `name` = `comm/pid`). */
+export interface ExploreScheduleTask {
+  index: number;
+  name: string;
+  /** One of the tasks that end up waiting for each other. */
+  deadlocked: boolean;
+}
+
+/** One lock operation of a schedule, in order (the explorer's ScheduleRow, docs/explore.md). */
+export interface ExploreScheduleRow {
+  /** Index into `tasks`. */
+  column: number;
+  /** lock, read, recursive_read, trylock, read_trylock, unlock, downgrade. */
+  op: string;
+  /** The object as printed (`&of->mutex@2`). */
+  lock: string;
+  ref: LockRef;
+  outcome?: 'queued' | 'failed, gives up' | 'failed, restarts' | 'failed' | 'released by restart' | 'released at irq exit';
+  /** The table cell, e.g. `read(cpu_hotplug_lock.rw_sem)`. */
+  text: string;
+  /** The scenario step. */
+  at: SourceSpan;
+  fn?: string;
+  /** Index of the step in the task's steps, and the round of `repeat`. */
+  step: number;
+  round: number;
+}
+
+/** How a deadlocked task ends. */
+export interface ExploreBlocked {
+  column: number;
+  waitsFor: string;
+  ref: LockRef;
+  mode: 'write' | 'read' | 'recursive read';
+  queued: boolean;
+  spinning: boolean;
+  heldBy: { task: string; mode: 'write' | 'read' | 'recursive read' }[];
+  behind: string[];
+  /** The acquisition it waits at (the task's next step taking that object), when it is found. */
+  at?: SourceSpan;
+  fn?: string;
+}
+
+export interface ExploreSchedule {
+  tasks: ExploreScheduleTask[];
+  rows: ExploreScheduleRow[];
+  blocked: ExploreBlocked[];
+}
+
+export type ExploreVerdict = 'confirmed' | 'refuted' | 'unknown';
+
+/**
+ * `check --explore`: the interleaving explorer's verdict on a cycle finding (or the deadlock of a
+ * `lockdep-sim/unreported-deadlock` finding). docs/check.md, "Real or false positive: --explore".
+ */
+export interface ExploreRef {
+  verdict: ExploreVerdict;
+  /** The input whose scenario was searched (absent when no single input holds the whole cycle). */
+  input?: number;
+  /**
+   * Where the verdict comes from: `report` the explorer's verdict on the validator's report of
+   * this cycle (the same classes); `deadlock` a deadlock the search found on this cycle's classes
+   * (or some of them: a shortcut); `search` the search visited every state and no deadlock has
+   * its waiters on these classes only; `none` not searched (`note` says why).
+   */
+  basis: 'report' | 'deadlock' | 'search' | 'none';
+  /** The verdict in one line (text and SARIF add it to the message): `refuted for every interleaving (gate: ...)`. */
+  summary: string;
+  /** refuted (and sometimes unknown): why, in words; `proof`: holds for every interleaving. */
+  reason?: { kind: string; text: string; lock?: string; locks?: string[]; tasks?: string[]; proof: boolean };
+  /** confirmed: the classes the deadlocked tasks wait on. */
+  deadlockClasses?: string[];
+  /** confirmed: a schedule that ends with those tasks blocked. */
+  schedule?: ExploreSchedule;
+  note?: string;
+  /** With --explore-refuted-pass: the level this refuted finding had before it was lowered to `note`. */
+  demotedFrom?: Level;
+}
+
+/** `check --explore`: the settings and, per input, what the search did. */
+export interface ExploreSummary {
+  maxStates: number;
+  seed: number;
+  /** --explore-refuted-pass: refuted cycle findings are lowered to `note`. */
+  refutedPass: boolean;
+  inputs: {
+    input: number;
+    states: number;
+    transitions: number;
+    maxDepth: number;
+    /** Every reachable state was visited. */
+    complete: boolean;
+    stoppedBy?: 'states' | 'time' | 'goal';
+    pending?: number;
+    /** Cycles the validator reported in this input (circular and recursive findings). */
+    cycles: number;
+    /** Deadlocks on locks no reported cycle covers (at most 10 per input). */
+    unreported: number;
+  }[];
+  /** Verdicts over the findings that carry one (unreported deadlocks excluded). */
+  confirmed: number;
+  refuted: number;
+  unknown: number;
+  /** `lockdep-sim/unreported-deadlock` findings. */
+  unreported: number;
+}
+
 export interface CheckFinding {
   /** Stable rule id: `lockdep-sim/<rule>` or the validator's `lockdep/<kind>`. */
   ruleId: string;
@@ -96,6 +204,8 @@ export interface CheckFinding {
   suppressed?: { reason: string; at: SourceSpan };
   /** With --baseline: `unchanged` findings were there before and do not count for --fail-on. */
   baselineState?: 'new' | 'unchanged';
+  /** With --explore: the interleaving explorer's verdict. */
+  explore?: ExploreRef;
   /** Stable identity across runs (rule id and the classes involved). */
   fingerprint: string;
 }
@@ -122,6 +232,8 @@ export interface CheckResult {
     levels: string[][];
   };
   findings: CheckFinding[];
+  /** With --explore. */
+  explore?: ExploreSummary;
   /** Counts of findings that count for --fail-on (not suppressed, not unchanged), and the others. */
   summary: { error: number; warning: number; note: number; suppressed: number; unchanged: number };
 }

@@ -31,5 +31,14 @@ export const CHECK_RULES: Record<string, string> = {
   'lockdep-sim/new-cycle': 'A cycle that did not exist in the baseline, with the new dependency that closed it.',
 };
 
+/**
+ * Rules only `check --explore` can report (listed after the others, and in SARIF only when the
+ * run explored, so the rule indices of a run without --explore do not move).
+ */
+export const EXPLORE_RULES: Record<string, string> = {
+  'lockdep-sim/unreported-deadlock':
+    'The interleaving explorer found a schedule that deadlocks on locks no reported cycle covers (trylocks, check = 0 locks, dependencies lockdep never recorded).',
+};
+
 /** The validator's rule ids (one per finding kind). */
 export const VALIDATOR_KINDS: readonly FindingKind[] = FINDING_KINDS;

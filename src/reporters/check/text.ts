@@ -5,7 +5,8 @@
  * validator's reports the kernel splat itself. Then the ordering advice (feedback arc set and a
  * ranking ready to paste as policy `levels`), the baseline diff, and a summary line.
  */
-import type { CheckFinding, CheckResult, DependencyRef } from '../../check/result.js';
+import type { CheckFinding, CheckResult, DependencyRef, ExploreRef } from '../../check/result.js';
+import { formatSchedule } from '../../explore/format.js';
 import { formatSpan } from '../../model/span.js';
 
 export interface CheckTextOptions {
@@ -30,10 +31,23 @@ function depLines(d: DependencyRef, indent: string): string[] {
   return out;
 }
 
+/** A confirmed verdict's schedule: the table (one column per task), then where each blocked task waits. */
+function scheduleLines(x: ExploreRef): string[] {
+  const s = x.schedule!;
+  const out = [`  deadlocking schedule (explore${x.input !== undefined ? `, input #${x.input}` : ''}):`];
+  for (const l of formatSchedule(s).trimEnd().split('\n')) out.push(l ? `  ${l}` : l);
+  for (const b of s.blocked) if (b.at) out.push(`  ${s.tasks[b.column]!.name} waits at ${formatSpan(b.at)}${b.fn ? ` (${b.fn})` : ''}`);
+  return out;
+}
+
 function findingBlock(f: CheckFinding, r: CheckResult, opts: CheckTextOptions): string {
   const tags = [...(f.suppressed ? ['suppressed'] : []), ...(f.baselineState ? [f.baselineState] : [])];
   const lines = [`${formatSpan(f.location)}: ${f.level}[${f.ruleId}]: ${f.message}${tags.length ? ` (${tags.join(', ')})` : ''}`];
   if (f.suppressed) lines.push(`  allowed by the policy exception at ${formatSpan(f.suppressed.at)}: ${f.suppressed.reason}`);
+  const x = f.explore;
+  if (x && f.ruleId !== 'lockdep-sim/unreported-deadlock') {
+    lines.push(`  explore: ${x.summary}${x.reason ? `: ${x.reason.text}` : ''}${x.demotedFrom ? ` (lowered from ${x.demotedFrom} to note by --explore-refuted-pass)` : ''}`);
+  }
   if (f.task) lines.push(`  task: ${f.task}${f.validator && f.validator.count > 1 ? ` (hit ${f.validator.count} times)` : ''}`);
   if (f.path?.length) lines.push(`  call path: ${f.path.join(' > ')}`);
   if (f.stack.length) {
@@ -49,6 +63,7 @@ function findingBlock(f: CheckFinding, r: CheckResult, opts: CheckTextOptions): 
     if (c?.closedBy) lines.push(`  closed by the new dependency ${c.closedBy.from} -> ${c.closedBy.to} (${formatSpan(c.closedBy.at)})`);
   }
   for (const x of f.related ?? []) lines.push(`  ${x.message} at ${formatSpan(x.location)}`);
+  if (f.explore?.schedule) lines.push(...scheduleLines(f.explore));
   let text = `${lines.join('\n')}\n`;
   if (f.validator && opts.splat) {
     const s = opts.splat(f.validator.input, f.validator.index);
@@ -99,8 +114,13 @@ export function renderCheckText(r: CheckResult, opts: CheckTextOptions = {}): st
     parts.push(`\n${bl.join('\n')}\n`);
   }
   const s = r.summary;
+  const x = r.explore;
+  const states = x ? x.inputs.reduce((n, i) => n + i.states, 0) : 0;
+  const explored = x
+    ? `; explore: ${x.confirmed} confirmed, ${x.refuted} refuted, ${x.unknown} unknown, ${plural(x.unreported, 'unreported deadlock')} (${plural(states, 'state')} searched${x.inputs.every((i) => i.complete || i.stoppedBy === 'goal') ? '' : ', incomplete'}${x.refutedPass ? '; refuted cycles are notes' : ''})`
+    : '';
   parts.push(
-    `\nsummary: ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${plural(s.note, 'note')}${s.suppressed ? `, ${s.suppressed} suppressed by policy exceptions` : ''}${s.unchanged ? `, ${s.unchanged} unchanged from the baseline` : ''}\n`,
+    `\nsummary: ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${plural(s.note, 'note')}${s.suppressed ? `, ${s.suppressed} suppressed by policy exceptions` : ''}${s.unchanged ? `, ${s.unchanged} unchanged from the baseline` : ''}${explored}\n`,
   );
   return parts.join('');
 }
