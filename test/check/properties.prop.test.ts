@@ -87,6 +87,30 @@ describe('check properties', () => {
     );
   });
 
+  it('with --explore, outputs still validate, every reported cycle gets a verdict, and confirmed schedules end blocked', () => {
+    const sarif = sarifValidator();
+    const json = projectSchema('check-result');
+    fc.assert(
+      fc.property(anyTasks, fc.boolean(), (ts, pass) => {
+        const s = scenario(ts.map((t, i) => task(`T${i}`, nested(t.map(([n, m]) => `${n}${m}`)), 100 + i)), { kinds: Object.fromEntries(NAMES.map((n) => [n, 'rw_semaphore' as const])) });
+        const r = runCheck([s], { toolVersion: '0.0.0-test', instances: false, maxCycles: 5, explore: { maxStates: 5000, refutedPass: pass } }).result;
+        expect(sarif(JSON.parse(renderSarif(r))), errorsOf(sarif)).toBe(true);
+        expect(json(JSON.parse(renderCheckJson(r))), errorsOf(json)).toBe(true);
+        for (const f of r.findings) {
+          if (f.ruleId === 'lockdep/circular' || f.ruleId === 'lockdep/recursive' || f.ruleId === 'lockdep-sim/cycle') expect(f.explore).toBeDefined();
+          const x = f.explore;
+          if (!x) continue;
+          expect(f.level === 'note').toBe((pass && x.verdict === 'refuted') || f.ruleId === 'lockdep-sim/weak-cycle');
+          if (x.verdict !== 'confirmed') continue;
+          const sch = x.schedule!;
+          expect(sch.blocked.length).toBeGreaterThan(0);
+          for (const b of sch.blocked) expect(sch.tasks[b.column]!.deadlocked).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('every reported circular finding is matched by a listed cycle of the observed graph', () => {
     fc.assert(
       fc.property(anyTasks, (ts) => {
