@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds the teaching pages in docs/pages/ from the shipped scenarios (run `npm run build` first:
 // this uses dist/), an index page, and docs/pages/seed.png (the seed at its report, for the
-// README) with headless Chromium. Output is deterministic: rerunning on the same sources gives the
-// same bytes, so the pages can be committed and diffed.
+// README) with headless Chromium. Each page carries the interleaving explorer's verdict on its
+// cycles (state budget only, no clock). Output is deterministic: rerunning on the same sources
+// gives the same bytes, so the pages can be committed and diffed.
 //
 //   node scripts/build-pages.mjs                 # pages + screenshot (screenshot skipped, with a warning, without chromium)
 //   node scripts/build-pages.mjs --no-screenshot
@@ -25,6 +26,7 @@ const { parseInput } = await import(pathToFileURL(path.join(ROOT, 'dist/input.js
 const { replay } = await import(pathToFileURL(path.join(ROOT, 'dist/validator/replay.js')).href);
 const { textContextFor } = await import(pathToFileURL(path.join(ROOT, 'dist/cli/context.js')).href);
 const { scenarioDescription } = await import(pathToFileURL(path.join(ROOT, 'dist/cli/commands/html.js')).href);
+const { exploreReport } = await import(pathToFileURL(path.join(ROOT, 'dist/explore/explore.js')).href);
 
 /** The pages: the seed before and after the fix first, then the small teaching scenarios. */
 const PAGES = [
@@ -33,6 +35,12 @@ const PAGES = [
     title: 'Hot-removing persistent memory, 5.1-rc7 (2019)',
     description:
       'The seed: four code paths of memory hot-remove build kn->count#424 → cpu_hotplug_lock → mem_hotplug_lock → mem_sysfs_mutex, and daxctl closes the cycle.',
+  },
+  {
+    scenario: 'scenarios/mm-hotremove-2019-no-gate.yaml',
+    title: 'Hot-remove without the gate: a real deadlock (counterfactual)',
+    description:
+      'The seed with lock_device_hotplug_sysfs() taken out of the sysfs path: lockdep prints the same splat, and this time the explorer finds the schedule that deadlocks (bash and daxctl on kn->count#424 and mem_hotplug_lock).',
   },
   {
     scenario: 'scenarios/mm-hotremove-2020-fixed.yaml',
@@ -58,15 +66,17 @@ for (const p of PAGES) {
   const scenario = parseInput(text, file);
   const report = replay(scenario, { timeline: true });
   const description = p.description ?? scenarioDescription(text, file);
+  const explore = exploreReport(scenario, report); // the default state budget: deterministic
   const html = renderHtmlPage(scenario, report, {
     text: textContextFor(scenario),
     ...(p.title ? { title: p.title } : {}),
     ...(description ? { description } : {}),
+    explore,
   });
   const name = `${path.basename(file).replace(/\.ya?ml$/, '')}.html`;
   const out = path.join(OUT, name);
   const steps = report.timeline.filter((e) => e.type === 'step').length;
-  built.push({ name, title: p.title ?? path.basename(file), description, steps, findings: report.findings, file });
+  built.push({ name, title: p.title ?? path.basename(file), description, steps, findings: report.findings, explore, file });
   if (check) {
     if (!existsSync(out) || readFileSync(out, 'utf8') !== html) {
       console.error(`build-pages: docs/pages/${name} is out of date`);
@@ -74,7 +84,8 @@ for (const p of PAGES) {
     }
   } else {
     writeFileSync(out, html);
-    console.error(`build-pages: docs/pages/${name} (${steps} steps, ${report.findings.length} report${report.findings.length === 1 ? '' : 's'})`);
+    const verdicts = explore.map((r) => r.verdict).join(', ');
+    console.error(`build-pages: docs/pages/${name} (${steps} steps, ${report.findings.length} report${report.findings.length === 1 ? '' : 's'}${verdicts ? `; explorer: ${verdicts}` : ''})`);
   }
 }
 
@@ -98,7 +109,9 @@ function indexPage(pages) {
     .map((p) => {
       const kinds = [...new Set(p.findings.map((f) => f.kind))];
       const what = p.findings.length ? `${p.findings.length} report${p.findings.length === 1 ? '' : 's'} (${kinds.join(', ')})` : 'no report';
-      return `  <li><a href="${escapeHtml(p.name)}">${escapeHtml(p.title)}</a> <span class="meta">${escapeHtml(`${p.file} · ${p.steps} steps · ${what}`)}</span>${
+      const verdicts = ['confirmed', 'refuted', 'unknown'].map((v) => [v, p.explore.filter((r) => r.verdict === v).length]).filter(([, n]) => n > 0);
+      const explored = verdicts.length ? ` · explorer: ${verdicts.map(([v, n]) => (p.explore.length === 1 ? v : `${n} ${v}`)).join(', ')}` : '';
+      return `  <li><a href="${escapeHtml(p.name)}">${escapeHtml(p.title)}</a> <span class="meta">${escapeHtml(`${p.file} · ${p.steps} steps · ${what}${explored}`)}</span>${
         p.description ? `<br><span class="desc">${escapeHtml(p.description)}</span>` : ''
       }</li>`;
     })
@@ -123,12 +136,13 @@ function indexPage(pages) {
 <h1>lockdep-sim: watch lockdep validate a scenario</h1>
 <p>Each page replays one scenario through the simulated lock validator, step by step: the tasks and their held locks,
 the chain cache, the dependency graph growing, the cycle search, usage bits, and the kernel's report with each part
-linked to the step it came from. Open a page from disk; it needs no network. Keys: → next, ← previous, Space play,
+linked to the step it came from, beside the interleaving explorer's verdict on it: a real deadlock (with the schedule
+that reaches it) or a false positive (and why). Open a page from disk; it needs no network. Keys: → next, ← previous, Space play,
 R next report, ? help.</p>
 <ul>
 ${items}
 </ul>
-<p><img src="seed.png" alt="The 2019 hot-remove scenario at its report: five tasks with their held locks, the dependency graph with the cycle highlighted, and the kernel's splat"></p>
+<p><img src="seed.png" alt="The 2019 hot-remove scenario at its report: five tasks with their held locks, the dependency graph with the cycle highlighted, the explorer's verdict (refuted: device_hotplug_lock keeps the paths apart) and the kernel's splat"></p>
 </body>
 </html>
 `;
