@@ -21,6 +21,8 @@ export interface Scenario {
   taint?: string;
   /** `Hardware name:` line of dump_stack (omitted when absent). */
   hardware?: string;
+  /** The architecture whose dump_stack() the reports imitate (`Call Trace:` shapes). Default `x86_64`. */
+  arch?: 'x86_64' | 'arm64' | 'arm' | 's390' | 'ppc64';
   /**
    * Build-specific lockdep-internal frames, overriding the era defaults the reporter uses:
    * keys like `lock_acquire` (frames above the caller in the `#0` entry) or a finding kind

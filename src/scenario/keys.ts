@@ -9,6 +9,7 @@ export const TOP_KEYS = [
   'kernel',
   'taint',
   'hardware',
+  'arch',
   'config',
   'kernel_frames',
   'description',
@@ -17,6 +18,9 @@ export const TOP_KEYS = [
   'tasks',
   'schedule',
 ] as const;
+
+/** `arch:` values: the dump_stack() of each prints its call trace in its own shape. */
+export const ARCHES = ['x86_64', 'arm64', 'arm', 's390', 'ppc64'] as const;
 
 export const CONFIG_KEYS = ['debug_lockdep', 'lock_stat', 'prove_raw_lock_nesting'] as const;
 

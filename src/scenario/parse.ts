@@ -15,6 +15,7 @@ import type { SourceSpan } from '../model/span.js';
 import { closest, listNames } from './closest.js';
 import { Expander, findRecursion, type Declarations, type FunctionDef, type ParamDef } from './expand.js';
 import {
+  ARCHES,
   CLASS_KEYS,
   CONFIG_KEYS,
   FUNCTION_KEYS,
@@ -60,6 +61,25 @@ export function parseScenario(text: string, file: string): Scenario {
   }
 }
 
+/** Other names of the architectures, for the hint. */
+const ARCH_ALIASES: Readonly<Record<string, string>> = {
+  aarch64: 'arm64',
+  amd64: 'x86_64',
+  'x86-64': 'x86_64',
+  x86: 'x86_64',
+  arm32: 'arm',
+  armv7: 'arm',
+  armhf: 'arm',
+  s390x: 's390',
+  ppc64le: 'ppc64',
+  powerpc: 'ppc64',
+  powerpc64: 'ppc64',
+};
+
+function isArch(a: string): a is (typeof ARCHES)[number] {
+  return (ARCHES as readonly string[]).includes(a);
+}
+
 function parse(text: string, file: string): Scenario {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -87,6 +107,20 @@ function parse(text: string, file: string): Scenario {
   if (taint) scenario.taint = taint.value;
   const hardware = f.string('hardware', "dump_stack()'s Hardware name line, without `Hardware name: `");
   if (hardware) scenario.hardware = hardware.value;
+  const arch = f.string('arch', `one of ${ARCHES.map((a) => `\`${a}\``).join(', ')}`);
+  if (arch) {
+    const a = arch.value.trim();
+    if (!isArch(a)) {
+      const guess = ARCH_ALIASES[a.toLowerCase()] ?? closest(a, ARCHES);
+      throw inputError(
+        'schema',
+        `unknown \`arch\` "${a}"`,
+        arch.span,
+        `${guess ? `did you mean \`${guess}\`? ` : ''}known: ${ARCHES.map((x) => `\`${x}\``).join(', ')} (x86_64 when absent)`,
+      );
+    }
+    scenario.arch = a;
+  }
   f.string('description');
 
   const config = f.entry('config');

@@ -92,6 +92,15 @@ const cases: Case[] = [
     hint: /did you mean `classes`\?/,
   },
   {
+    name: 'unknown architecture, with the closest one',
+    text: 'kernel: "6.1.0"\narch: aarch64\ntasks: []\n',
+    code: 'schema',
+    line: 2,
+    col: 7,
+    message: /unknown `arch` "aarch64"/,
+    hint: /did you mean `arm64`\?.*x86_64 when absent/,
+  },
+  {
     name: 'wrong type: pid is not a number',
     text: `${HEAD}tasks:\n  - name: t\n    pid: twelve\n    steps: []\n`,
     code: 'schema',

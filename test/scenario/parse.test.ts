@@ -34,6 +34,7 @@ describe('top level', () => {
 kernel: "5.1.0-rc7+ #13"
 taint: "Tainted: G           O     "
 hardware: QEMU Standard PC
+arch: arm64
 description: whatever
 config: { debug_lockdep: true, lock_stat: false, prove_raw_lock_nesting: true }
 kernel_frames:
@@ -47,6 +48,7 @@ tasks: []
       kernel: '5.1.0-rc7+ #13',
       taint: 'Tainted: G           O     ',
       hardware: 'QEMU Standard PC',
+      arch: 'arm64',
       config: { debugLockdep: true, lockStat: false, proveRawLockNesting: true },
       classes: [],
       tasks: [],
@@ -61,6 +63,7 @@ tasks: []
     const s = parse('kernel: "6.1.0"\ntasks: []\n');
     expect(s.taint).toBeUndefined();
     expect(s.hardware).toBeUndefined();
+    expect(s.arch).toBeUndefined();
     expect(s.config).toBeUndefined();
     expect(s.kernelFrames).toBeUndefined();
     expect(s.schedule).toBeUndefined();
