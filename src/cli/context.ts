@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { LockdepSimError } from '../diag/error.js';
 import type { Scenario } from '../model/scenario.js';
-import type { TextContext } from '../reporters/text/index.js';
+import { kernelBuildInfo, type TextContext } from '../reporters/text/index.js';
 import { profileFor } from '../validator/replay.js';
 
 export interface CliIO {
@@ -41,12 +41,15 @@ export function readInput(file: string): string {
   }
 }
 
-/** The text-report context of a scenario (its kernel, taint, hardware line, build frames). */
+/** The text-report context of a scenario (its kernel, taint, hardware line, architecture, build frames). */
 export function textContextFor(scenario: Scenario, kernel?: string): TextContext {
+  const buildInfo = kernelBuildInfo(kernel ?? scenario.kernel);
   return {
     profile: profileFor(scenario, kernel),
     taint: scenario.taint ?? 'Not tainted',
     ...(scenario.hardware ? { hardware: scenario.hardware } : {}),
+    ...(scenario.arch ? { arch: scenario.arch } : {}),
+    ...(buildInfo ? { buildInfo } : {}),
     ...(scenario.kernelFrames ? { kernelFrames: scenario.kernelFrames } : {}),
   };
 }

@@ -15,7 +15,14 @@ import type {
   RecursiveFinding,
 } from '../../src/model/findings.js';
 import type { Frame } from '../../src/model/frame.js';
-import { fnv1a32, hashedPointer, renderFinding, renderFindings } from '../../src/reporters/text/index.js';
+import {
+  fnv1a32,
+  hashedPointer,
+  kernelBuildInfo,
+  renderFinding,
+  renderFindings,
+  type TextContext,
+} from '../../src/reporters/text/index.js';
 import { base, cls, fr, frames, lock, oracleContext } from '../fixtures/text/finding-builder.js';
 
 const STACK = frames(`
@@ -151,20 +158,52 @@ describe('output eras', () => {
   const ipOf = (frame: string) =>
     `ffffffffa0${(fnv1a32(frame) & 0xffffff).toString(16).padStart(6, '0')}`;
 
-  it('prints pre-4.14 bracketed titles, title-long rulers, no instance and raw ips (4.9)', () => {
+  it('prints pre-4.14 bracketed titles between their own rulers, 6-char usage, no instance, raw ips and addressed frames (4.9)', () => {
     const out = renderFinding(abba(), oracleContext('4.9.65-gea83e4a #95', { taint: 'Not tainted' })).split('\n');
     const ip = ipOf('do_thing+0x8/0x80 [mymod]');
+    // Rulers of print_circular_bug_header() 3.x … 4.13: 54 `=`, 55 `-` (corpus 016).
     expect(out.slice(0, 7)).toEqual([
       '',
-      '=======================================================',
+      '======================================================',
       '[ INFO: possible circular locking dependency detected ]',
       '4.9.65-gea83e4a #95 Not tainted',
       '-------------------------------------------------------',
       'worker/77 is trying to acquire lock:',
-      ` (A){+.+.}, at: [<${ip}>] do_thing+0x8/0x80 [mymod]`,
+      ` (A){+.+...}, at: [<${ip}>] do_thing+0x8/0x80 [mymod]`,
     ]);
-    expect(out).toContain(` #0:  (B){+.+.}, at: [<${ip}>] do_thing+0x8/0x80 [mymod]`);
+    expect(out).toContain(` #0:  (B){+.+...}, at: [<${ip}>] do_thing+0x8/0x80 [mymod]`);
+    expect(out).toContain('-> #1 (B){+.+...}:');
+    // print_stack_trace() and the x86 unwinder put the address before the symbol (corpus 053, 073).
+    expect(out).toContain(`       [<${ipOf('do_thing+0x10/0x80 [mymod]')}>] do_thing+0x10/0x80 [mymod]`);
+    expect(out).toContain(` [<${ipOf('do_thing+0x10/0x80 [mymod]')}>] do_thing+0x10/0x80 [mymod]`);
     expect(out).not.toContain(' <TASK>');
+  });
+
+  it('prints the other pre-4.14 rulers as those kernels did', () => {
+    const ctx = oracleContext('4.9.65-gea83e4a #95', { taint: 'Not tainted' });
+    const rulers = (f: Finding) => renderFinding(f, ctx).split('\n').slice(1, 5);
+    expect(rulers({ ...base(task, STACK, { held: [A] }), kind: 'recursive', next: A, prev: A })).toEqual([
+      '='.repeat(45),
+      '[ INFO: possible recursive locking detected ]',
+      '4.9.65-gea83e4a #95 Not tainted',
+      '-'.repeat(45),
+    ]);
+    expect(rulers({ ...base(task, STACK), kind: 'bad-unlock', mapName: 'A', ip: fr('do_thing+0x20/0x80 [mymod]') })[0]).toBe('='.repeat(37));
+  });
+
+  it('prints 2.6 idents without the taint, 55-long circular rulers and the old usage characters', () => {
+    const out = renderFinding(abba(), oracleContext('2.6.27-06509-g2515ddc-dirty #190', { taint: 'Not tainted' })).split('\n');
+    expect(out.slice(1, 5)).toEqual([
+      '='.repeat(55),
+      '[ INFO: possible circular locking dependency detected ]',
+      '2.6.27-06509-g2515ddc-dirty #190',
+      '-'.repeat(55),
+    ]);
+    // {+.+.} (hardirq-on-W, softirq-on-W) was {--..}: hardirq-W, softirq-W, hardirq-R, softirq-R,
+    // `-` for irqs on and `+` for used in irq (corpus 017: `(events){--..}`).
+    expect(out[6]).toMatch(/^ \(A\)\{--\.\.\}, at: /);
+    // 2.6 has no dump_stack_print_info(): x86 printed `Pid: …, comm: …`.
+    expect(out).toContain('Pid: 77, comm: worker Not tainted 2.6.27-06509-g2515ddc-dirty #190');
   });
 
   it('prints %p-hashed ips in lock lines on 4.15 … 4.16', () => {
@@ -309,6 +348,100 @@ describe('safe -> unsafe: the printer of the first half', () => {
       'forward',
       'backwards',
     ]);
+  });
+});
+
+describe('dump_stack() per architecture and era', () => {
+  const rec: RecursiveFinding = { ...base(task, STACK, { held: [A] }), kind: 'recursive', next: A, prev: A };
+  const trace = (kernel: string, extra: Partial<TextContext>) => {
+    const out = renderFinding(rec, oracleContext(kernel, { taint: 'Not tainted', ...extra })).split('\n');
+    return out.slice(out.indexOf('stack backtrace:') + 1, -1);
+  };
+
+  it('x86-64 (default): Call Trace: with <TASK> markers from 5.16', () => {
+    expect(trace('6.1.192 #2', {})).toEqual([
+      'CPU: 2 PID: 77 Comm: worker Not tainted 6.1.192 #2 ',
+      'Call Trace:',
+      ' <TASK>',
+      ' dump_stack_lvl+0x6a/0x9b',
+      ' __lock_acquire+0xd19/0x120f',
+      ' lock_acquire+0x109/0x22f',
+      ' do_thing+0x10/0x80 [mymod]',
+      ' kthread+0xb3/0xbb',
+      ' ret_from_fork+0x1f/0x30',
+      ' </TASK>',
+    ]);
+  });
+
+  it('prints the build text after the build tag (6.15+ preempt model, build IDs)', () => {
+    const ctx = { buildInfo: 'PREEMPT(full)', hardware: 'QEMU' };
+    expect(trace('6.15.0-rc7-dirty #2', ctx).slice(0, 2)).toEqual([
+      'CPU: 2 UID: 0 PID: 77 Comm: worker Not tainted 6.15.0-rc7-dirty #2 PREEMPT(full)',
+      'Hardware name: QEMU',
+    ]);
+    expect(kernelBuildInfo('6.15.0-rc7-dirty #2 PREEMPT(full)')).toBe('PREEMPT(full)');
+    expect(kernelBuildInfo('5.10.136-syzkaller #0 8f0771607702f5ef7184d2ee33bd0acd70219fc4')).toBe('8f0771607702f5ef7184d2ee33bd0acd70219fc4');
+    expect(kernelBuildInfo('6.1.192 #2')).toBeUndefined();
+    expect(kernelBuildInfo('6.1.192')).toBeUndefined();
+  });
+
+  it('arm64: Call trace:, no markers, the unwinder frames first', () => {
+    expect(trace('5.10.2 #24', { arch: 'arm64' }).slice(0, 6)).toEqual([
+      'CPU: 2 PID: 77 Comm: worker Not tainted 5.10.2 #24',
+      'Call trace:',
+      ' dump_backtrace+0x0/0x1e0',
+      ' show_stack+0x18/0x24',
+      ' dump_stack_lvl+0x6a/0x9b',
+      ' __lock_acquire+0xd19/0x120f',
+    ]);
+    expect(trace('6.12.0 #1', { arch: 'arm64' })[2]).toBe(' show_stack+0x18/0x24');
+    expect(trace('6.12.0 #1', { arch: 'arm64' })).not.toContain(' <TASK>');
+  });
+
+  it('arm: callee from caller lines, with addresses before 5.13 and a Call trace: line from 6.9', () => {
+    const old = trace('5.10.2 #14', { arch: 'arm' });
+    expect(old[1]).toMatch(/^\[<c0[0-9a-f]{6}>\] \(unwind_backtrace\) from \[<c0[0-9a-f]{6}>\] \(show_stack\+0x10\/0x14\)$/);
+    expect(old[old.length - 1]).toMatch(/^\[<c0[0-9a-f]{6}>\] \(kthread\) from \[<c0[0-9a-f]{6}>\] \(ret_from_fork\+0x1f\/0x30\)$/);
+    expect(old[5]).toMatch(/\(lock_acquire\) from \[<bf[0-9a-f]{6}>\] \(do_thing\+0x10\/0x80 \[mymod\]\)$/);
+    expect(trace('6.1.0 #1', { arch: 'arm' }).slice(0, 3)).toEqual([
+      'CPU: 2 PID: 77 Comm: worker Not tainted 6.1.0 #1 ',
+      ' unwind_backtrace from show_stack+0x10/0x14',
+      ' show_stack from dump_stack_lvl+0x6a/0x9b',
+    ]);
+    expect(trace('6.12.0 #1', { arch: 'arm' })[1]).toBe('Call trace: ');
+  });
+
+  it('s390: Call Trace: with [<addr>] frames, the first in parentheses before 5.2', () => {
+    const modern = trace('6.1.0 #1', { arch: 's390' });
+    expect(modern[1]).toBe('Call Trace:');
+    expect(modern[2]).toMatch(/^ \[<0000000000[0-9a-f]{6}>\] dump_stack_lvl\+0x6a\/0x9b$/);
+    const old = trace('4.19.0 #1', { arch: 's390' });
+    expect(old[2]).toMatch(/^\(\[<0000000000[0-9a-f]{6}>\] show_stack\+0x8a\/0xd0\)$/);
+  });
+
+  it('s390 before 3.10: its own CPU line, the Process line and raw stack words (corpus 016)', () => {
+    const out = trace('3.3.0-rc2 #8', { arch: 's390' });
+    expect(out[0]).toBe('CPU: 2 Not tainted 3.3.0-rc2 #8');
+    expect(out[1]).toMatch(/^Process worker \(pid: 77, task: [0-9a-f]{16}, ksp: [0-9a-f]{16}\)$/);
+    expect(out[2]).toMatch(/^([0-9a-f]{16} ){4}$/);
+    expect(out[3]).toMatch(/^ {7}([0-9a-f]{16} ){4}$/);
+    expect(out[7]).toBe('Call Trace:');
+    expect(out[8]).toMatch(/^\(\[<[0-9a-f]{16}>\] show_trace\+0xee\/0x144\)$/);
+    expect(out[9]).toMatch(/^ \[<[0-9a-f]{16}>\] dump_stack\+0x85\/0xc0$/);
+  });
+
+  it('ppc64: [sp] [ip] frames, the first one unreliable', () => {
+    const out = trace('5.14.10 #1', { arch: 'ppc64' });
+    expect(out[1]).toBe('Call Trace:');
+    expect(out[2]).toMatch(/^\[c[0-9a-f]{15}\] \[c000000000[0-9a-f]{6}\] dump_stack_lvl\+0x6a\/0x9b \(unreliable\)$/);
+    expect(out[5]).toMatch(/^\[c[0-9a-f]{15}\] \[c008000000[0-9a-f]{6}\] do_thing\+0x10\/0x80 \[mymod\]$/);
+  });
+
+  it('x86 before 4.15: [<addr>] frames; before 3.10: the Pid: line', () => {
+    const out = trace('3.5.0-rc1+ #50', {});
+    expect(out[0]).toBe('Pid: 77, comm: worker Not tainted 3.5.0-rc1+ #50');
+    expect(out[1]).toBe('Call Trace:');
+    expect(out[2]).toMatch(/^ \[<ffffffff81[0-9a-f]{6}>\] dump_stack\+0x85\/0xc0$/);
   });
 });
 

@@ -60,7 +60,7 @@ export function printCircularBug(env: Env, f: CircularFinding): Lines {
   f.chain.forEach((entry, i) => {
     const depth = f.chain.length - 1 - i;
     const trace = entry.current ? [...env.frames.chainCurrent(), ...entry.trace] : entry.trace;
-    lines.push('', `-> #${depth}${printLockName(env, entry.cls)}:`, ...printLockTrace(trace, 6));
+    lines.push('', `-> #${depth}${printLockName(env, entry.cls)}:`, ...printLockTrace(env, trace, 6));
   });
   lines.push(
     '',

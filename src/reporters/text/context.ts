@@ -4,7 +4,11 @@
  */
 import type { Frame } from '../../model/frame.js';
 import type { KernelProfile } from '../../model/kernel.js';
+import type { Scenario } from '../../model/scenario.js';
 import { KernelFrames } from './kernel-frames.js';
+
+/** The architectures whose dump_stack() output the reporter imitates. */
+export type Arch = NonNullable<Scenario['arch']>;
 
 export interface TextContext {
   /** From kernelProfile(parseKernelVersion(...)) in src/model/kernel.ts. */
@@ -13,6 +17,13 @@ export interface TextContext {
   taint: string;
   /** The `Hardware name:` value; the line is omitted when absent. */
   hardware?: string;
+  /** The architecture whose `Call Trace:` shapes are printed. Default `x86_64`. */
+  arch?: Arch;
+  /**
+   * What dump_stack_print_info() prints after the build tag in the `CPU:` line of this build: the
+   * preempt model (`PREEMPT(full)`, 6.15+) or a build ID. See kernelBuildInfo().
+   */
+  buildInfo?: string;
   /**
    * Build-specific overrides of lockdep's own frames, replacing the era defaults of
    * kernel-frames.ts. Keys: `lock_acquire` (prefix of the `-> #0` chain entry), `usage` (prefix of
@@ -34,9 +45,20 @@ export interface TextContext {
 export interface Env {
   ctx: TextContext;
   profile: KernelProfile;
+  arch: Arch;
   frames: KernelFrames;
 }
 
 export function makeEnv(ctx: TextContext): Env {
-  return { ctx, profile: ctx.profile, frames: new KernelFrames(ctx.profile, ctx.kernelFrames) };
+  const arch = ctx.arch ?? 'x86_64';
+  return { ctx, profile: ctx.profile, arch, frames: new KernelFrames(ctx.profile, ctx.kernelFrames, arch) };
+}
+
+/**
+ * The text after the build tag of a scenario's `kernel:` string (`6.15.0-rc7 #2 PREEMPT(full)` →
+ * `PREEMPT(full)`): what this build's dump_stack() prints after `<release> <build>`.
+ */
+export function kernelBuildInfo(kernel: string): string | undefined {
+  const m = /^\s*\d+\.\d+\S*\s+#\S+\s+(\S.*?)\s*$/.exec(kernel);
+  return m?.[1];
 }

@@ -21,7 +21,7 @@ import {
 } from './simple-reports.js';
 import { printUsageBug } from './usage-bug.js';
 
-export type { TextContext } from './context.js';
+export { kernelBuildInfo, type Arch, type TextContext } from './context.js';
 export { fnv1a32, hashedPointer } from './print.js';
 
 function assertNever(x: never): never {

@@ -65,7 +65,7 @@ export function printLockClassHeader(env: Env, b: ClassBlockDesc): Lines {
   const lines: Lines = [`${d}->${printLockName(env, b.cls)}${ops} {`];
   for (const u of b.usageTraces) {
     lines.push(`${d}   ${u.usage} at:`);
-    lines.push(...printLockTrace([...env.frames.usage(), ...u.trace], 2 * b.depth + u.usage.length + 7));
+    lines.push(...printLockTrace(env, [...env.frames.usage(), ...u.trace], 2 * b.depth + u.usage.length + 7));
   }
   // `[<%px>]` in every era: 4.19 prints the key raw while lock instances are hashed (corpus 067).
   const key = b.keyAddr;
@@ -82,7 +82,7 @@ export function printClassBlock(env: Env, b: ClassBlockDesc, rootPrefix: readonl
   const lines = printLockClassHeader(env, b);
   if (b.acquiredAt) {
     const trace = b.acquiredAtCurrent ? [...rootPrefix, ...b.acquiredAt] : b.acquiredAt;
-    lines.push(`${' '.repeat(b.depth)} ${S.ACQUIRED_AT}`, ...printLockTrace(trace, 2), '');
+    lines.push(`${' '.repeat(b.depth)} ${S.ACQUIRED_AT}`, ...printLockTrace(env, trace, 2), '');
   }
   return lines;
 }

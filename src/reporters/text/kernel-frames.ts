@@ -8,6 +8,8 @@
 import type { Finding } from '../../model/findings.js';
 import type { Frame } from '../../model/frame.js';
 import type { KernelProfile } from '../../model/kernel.js';
+import type { Arch } from './context.js';
+import { arm64ShowStackFirst, genericDumpInfo, s390ParenFirstFrame } from './era.js';
 
 function fr(symbol: string, offset: number, size: number): Frame {
   return { symbol, offset, size };
@@ -157,6 +159,24 @@ function buildFor(p: KernelProfile): BuildFrames {
   return atLeast(p, 6, 12) ? build612() : build61();
 }
 
+/**
+ * The frames an architecture's unwinder prints above dump_stack() itself (x86 and ppc64 start at
+ * dump_stack). Offsets are placeholders of typical builds; imported scenarios bring their own.
+ */
+function unwinderFrames(p: KernelProfile, arch: Arch): Frame[] {
+  switch (arch) {
+    case 'arm64':
+      return arm64ShowStackFirst(p) ? [fr('show_stack', 0x18, 0x24)] : [fr('dump_backtrace', 0x0, 0x1e0), fr('show_stack', 0x18, 0x24)];
+    case 'arm':
+      return [fr('unwind_backtrace', 0x0, 0xf8), fr('show_stack', 0x10, 0x14)];
+    case 's390':
+      if (!s390ParenFirstFrame(p)) return [];
+      return genericDumpInfo(p) ? [fr('show_stack', 0x8a, 0xd0)] : [fr('show_trace', 0xee, 0x144)];
+    default:
+      return [];
+  }
+}
+
 /** Names of the overridable frame sets (keys of `TextContext.kernelFrames`). */
 export type KernelFrameKey =
   | 'lock_acquire'
@@ -172,12 +192,15 @@ export type KernelFrameKey =
  */
 export class KernelFrames {
   private readonly build: BuildFrames;
+  private readonly unwinder: Frame[];
 
   constructor(
     profile: KernelProfile,
     private readonly overrides: Readonly<Record<string, Frame[]>> = {},
+    arch: Arch = 'x86_64',
   ) {
     this.build = buildFor(profile);
+    this.unwinder = unwinderFrames(profile, arch);
   }
 
   /** Prefix of the `-> #0` entry (override key `lock_acquire`). */
@@ -225,7 +248,8 @@ export class KernelFrames {
 
   /**
    * dump_stack() report-path frames of a report kind. `usageBit` selects the mark_lock() call site
-   * for inconsistent / irq-inversion; `limit` allows a `limit:<NAME>` override.
+   * for inconsistent / irq-inversion; `limit` allows a `limit:<NAME>` override. Without an override
+   * the architecture's own unwinder frames come first (arm64 `show_stack`, ARM32 `unwind_backtrace`).
    */
   dump(key: keyof BuildFrames['dump'], opts: { usageBit?: string; limit?: string } = {}): Frame[] {
     if (opts.limit !== undefined) {
@@ -234,7 +258,7 @@ export class KernelFrames {
     }
     const o = this.overrides[key];
     if (o) return o;
-    const base = this.build.dump[key];
+    const base = key === 'misuse' ? this.build.dump[key] : [...this.unwinder, ...this.build.dump[key]];
     if ((key === 'inconsistent' || key === 'irq-inversion') && opts.usageBit !== undefined) {
       return [...base, ...this.markLock(opts.usageBit)];
     }

@@ -4,26 +4,76 @@
  * module only holds the words, so a wording change between kernel versions is a one-line edit.
  */
 
-/** Report titles and their fixed ruler lengths (reference §4.0 table). */
+/**
+ * Report titles and their fixed ruler lengths (reference §4.0 table). `oldRulers`: the `=` and `-`
+ * rulers around the pre-4.14 `[ INFO: … ]` / `[ BUG: … ]` title (print_kernel_ident() era; the
+ * circular report's `=` ruler was 55 long before it, see era.ts identHasTaint()).
+ */
 export const TITLES = {
   /** print_circular_bug_header() */
-  circular: { text: 'possible circular locking dependency detected', ruler: 54, old: 'INFO' },
+  circular: {
+    text: 'possible circular locking dependency detected',
+    ruler: 54,
+    old: 'INFO',
+    oldRulers: [54, 55],
+    oldRulersPre3: [55, 55],
+  },
   /** print_deadlock_bug() */
-  recursive: { text: 'possible recursive locking detected', ruler: 44, old: 'INFO' },
+  recursive: {
+    text: 'possible recursive locking detected',
+    ruler: 44,
+    old: 'INFO',
+    oldRulers: [45, 45],
+  },
   /** print_usage_bug() */
-  inconsistent: { text: 'inconsistent lock state', ruler: 32, old: 'INFO' },
+  inconsistent: {
+    text: 'inconsistent lock state',
+    ruler: 32,
+    old: 'INFO',
+    oldRulers: [33, 33],
+  },
   /** print_irq_inversion_bug() */
-  irqInversion: { text: 'possible irq lock inversion dependency detected', ruler: 56, old: 'INFO' },
+  irqInversion: {
+    text: 'possible irq lock inversion dependency detected',
+    ruler: 56,
+    old: 'INFO',
+    oldRulers: [57, 57],
+  },
   /** print_bad_irq_dependency(): the ruler is fixed, whatever the state word */
-  irqSafeUnsafe: { text: '%s-safe -> %s-unsafe lock order detected', ruler: 53, old: 'INFO' },
+  irqSafeUnsafe: {
+    text: '%s-safe -> %s-unsafe lock order detected',
+    ruler: 53,
+    old: 'INFO',
+    oldRulers: [54, 54],
+  },
   /** print_unlock_imbalance_bug() */
-  badUnlock: { text: 'bad unlock balance detected!', ruler: 37, old: 'BUG' },
+  badUnlock: {
+    text: 'bad unlock balance detected!',
+    ruler: 37,
+    old: 'BUG',
+    oldRulers: [37, 37],
+  },
   /** print_freed_lock_bug() */
-  heldLockFreed: { text: 'held lock freed!', ruler: 25, old: 'BUG' },
+  heldLockFreed: {
+    text: 'held lock freed!',
+    ruler: 25,
+    old: 'BUG',
+    oldRulers: [25, 25],
+  },
   /** lockdep_sys_exit() */
-  lockHeldUser: { text: 'lock held when returning to user space!', ruler: 48, old: 'BUG' },
+  lockHeldUser: {
+    text: 'lock held when returning to user space!',
+    ruler: 48,
+    old: 'BUG',
+    oldRulers: [48, 48],
+  },
   /** print_lock_nested_lock_not_held() */
-  nestedNotTaken: { text: 'Nested lock was not taken', ruler: 34, old: 'BUG' },
+  nestedNotTaken: {
+    text: 'Nested lock was not taken',
+    ruler: 34,
+    old: 'BUG',
+    oldRulers: [34, 34],
+  },
 } as const;
 
 /** print_lock_invalid_wait_context(): the only title that always uses the bracketed form (≥ v5.7). */
@@ -118,9 +168,13 @@ export const LOCKDEP_TURNED_OFF = 'INFO: lockdep is turned off.';
 export const NO_LOCKS_HELD = (task: string) => `no locks held by ${task}.`;
 export const LOCKS_HELD = (n: number, task: string) => `${n} lock${n === 1 ? '' : 's'} held by ${task}:`;
 
-// lib/dump_stack.c, arch/x86/kernel/dumpstack.c
+// lib/dump_stack.c, arch/x86/kernel/dumpstack.c and the other architectures' show_stack()
 export const HARDWARE_NAME = 'Hardware name:';
 export const CALL_TRACE = 'Call Trace:';
+/** arch/arm64/kernel/stacktrace.c */
+export const CALL_TRACE_ARM64 = 'Call trace:';
+/** arch/arm/kernel/unwind.c, traps.c (6.9+; the trailing space is part of it) */
+export const CALL_TRACE_ARM = 'Call trace: ';
 export const TASK_BEGIN = ' <TASK>';
 export const TASK_END = ' </TASK>';
 export const IRQ_BEGIN = ' <IRQ>';

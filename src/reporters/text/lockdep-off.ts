@@ -6,7 +6,7 @@ import type { LimitFinding, MisuseFinding } from '../../model/findings.js';
 import { formatFrame } from '../../model/frame.js';
 import type { Env } from './context.js';
 import * as S from './kernel-strings.js';
-import { callTrace, dumpStack, dumpStackInfo, lockdepPrintHeldLocks, type Lines } from './print.js';
+import { callTrace, callTraceHeader, dumpStack, dumpStackInfo, lockdepPrintHeldLocks, type Lines } from './print.js';
 
 /**
  * print_lockdep_off() + dump_stack(). MAX_LOCK_DEPTH fires after the push and adds the
@@ -54,7 +54,7 @@ export function printDebugLocksWarn(env: Env, f: MisuseFinding): Lines {
     `${S.MODULES_LINKED_IN}${modules.map((m) => ` ${m}`).join('')}`,
     ...dumpStackInfo(env, f),
     `${S.RIP}${siteText}`,
-    S.CALL_TRACE,
+    ...callTraceHeader(env),
     ...callTrace(env, f, [...callers, ...f.stack]),
     S.END_TRACE,
   ];

@@ -7,7 +7,16 @@
 import type { ClassDesc, Finding, HeldLockDesc, TaskDesc } from '../../model/findings.js';
 import { formatFrame, type Frame } from '../../model/frame.js';
 import type { WaitTypes } from '../../model/lock-kind.js';
-import type { Env } from './context.js';
+import type { Arch, Env } from './context.js';
+import {
+  armCallTraceLine,
+  armPlainFrames,
+  genericDumpInfo,
+  identHasTaint,
+  s390ParenFirstFrame,
+  tracesHaveAddresses,
+  usageStyle,
+} from './era.js';
 import * as S from './kernel-strings.js';
 
 export type Lines = string[];
@@ -37,12 +46,28 @@ export function hashedPointer(raw: string): string {
   return `00000000${hex(fnv1a32(r), 8)}`;
 }
 
+/** Where kernel text and modules live, per architecture: the made-up addresses start like these. */
+const TEXT_BASE: Record<Arch, { kernel: string; module: string }> = {
+  x86_64: { kernel: 'ffffffff81', module: 'ffffffffa0' },
+  arm64: { kernel: 'ffff800080', module: 'ffff80007b' },
+  arm: { kernel: 'c0', module: 'bf' },
+  s390: { kernel: '0000000000', module: '000003ff80' },
+  ppc64: { kernel: 'c000000000', module: 'c008000000' },
+};
+
 /** A code address for a frame: from TextContext.ipAddresses, else a stable made-up one. */
 export function ipAddress(env: Env, f: Frame): string {
   const text = formatFrame(f);
   const given = env.ctx.ipAddresses?.[text];
   if (given) return given;
-  return `${f.module ? 'ffffffffa0' : 'ffffffff81'}${hex(fnv1a32(text), 6)}`;
+  const base = TEXT_BASE[env.arch];
+  return `${f.module ? base.module : base.kernel}${hex(fnv1a32(text), 6)}`;
+}
+
+/** `%p` of a code address on this kernel: hashed from 4.15, raw before (32-bit ARM: 8 digits). */
+function pointerP(env: Env, raw: string): string {
+  if (tracesHaveAddresses(env.profile)) return raw;
+  return env.arch === 'arm' ? hex(fnv1a32(raw), 8) : hashedPointer(raw);
 }
 
 /** print_ip_sym(): `[<addr>] sym+0xoff/0xsize [mod]`. */
@@ -54,24 +79,29 @@ export function taskName(t: TaskDesc): string {
   return `${t.comm}/${t.pid}`;
 }
 
-/** print_kernel_ident(): `<release> <first word of version> <taint>`. */
+/** print_kernel_ident(): `<release> <first word of version> <taint>` (print_kernel_version(), without the taint, before ~3.0). */
 export function printKernelIdent(env: Env): string {
   const v = env.profile.version;
+  if (!identHasTaint(env.profile)) return `${v.release} ${v.build}`;
   return `${v.release} ${v.build} ${env.ctx.taint}`;
+}
+
+interface Title {
+  readonly text: string;
+  readonly ruler: number;
+  readonly old: string;
+  readonly oldRulers: readonly [number, number];
+  readonly oldRulersPre3?: readonly [number, number];
 }
 
 /**
  * The empty record, rulers, title and ident line every report starts with. Before 4.14 the title
- * was `[ INFO: … ]` / `[ BUG: … ]` and the rulers as long as the title.
+ * was `[ INFO: … ]` / `[ BUG: … ]` between rulers of their own fixed lengths.
  */
-export function reportHeader(
-  env: Env,
-  title: { readonly text: string; readonly ruler: number; readonly old: string },
-  text: string = title.text,
-): Lines {
+export function reportHeader(env: Env, title: Title, text: string = title.text): Lines {
   if (env.profile.titleStyle === 'info') {
-    const t = `[ ${title.old}: ${text} ]`;
-    return ['', '='.repeat(t.length), t, printKernelIdent(env), '-'.repeat(t.length)];
+    const [eq, dash] = (!identHasTaint(env.profile) && title.oldRulersPre3) || title.oldRulers;
+    return ['', '='.repeat(eq), `[ ${title.old}: ${text} ]`, printKernelIdent(env), '-'.repeat(dash)];
   }
   return ['', '='.repeat(title.ruler), `WARNING: ${text}`, printKernelIdent(env), '-'.repeat(title.ruler)];
 }
@@ -82,9 +112,30 @@ function waitSuffix(env: Env, w: WaitTypes): string {
   return `-{${w.outer !== 0 ? w.outer : w.inner}:${w.inner}}`;
 }
 
+/**
+ * The usage characters as this kernel prints them, from the modern 4 (hardirq write, read, softirq
+ * write, read; `-` used in irq, `+` irqs on, `?` both). 2.6.31 … 4.13 print a third pair for the
+ * RECLAIM_FS state, which the validator does not model: always `..`. Up to 2.6.30 the order was
+ * hardirq-W, softirq-W, hardirq-R, softirq-R with `+` for used in irq and `-` for irqs on.
+ */
+export function usageChars(env: Env, usage: string): string {
+  if (usage.length !== 4) return usage;
+  switch (usageStyle(env.profile)) {
+    case 'modern':
+      return usage;
+    case 'reclaim':
+      return `${usage}..`;
+    case 'old': {
+      const old = (c: string) => (c === '-' || c === '?' ? '+' : c === '+' ? '-' : '.');
+      const [hw, hr, sw, sr] = [...usage] as [string, string, string, string];
+      return [hw, sw, hr, sr].map(old).join('');
+    }
+  }
+}
+
 /** print_lock_name(): ` (<class>){<usage>}-{O:I}` (note the leading space). */
 export function printLockName(env: Env, c: ClassDesc): string {
-  return ` (${c.name}){${c.usage}}${waitSuffix(env, c.wait)}`;
+  return ` (${c.name}){${usageChars(env, c.usage)}}${waitSuffix(env, c.wait)}`;
 }
 
 /** print_lock(): the instance per era, the class part, `, at: ` and the acquire ip. */
@@ -96,12 +147,8 @@ export function printLock(env: Env, h: HeldLockDesc): string {
       return `${h.instance}${name}, at: ${at}`;
     case 'hashed':
       return `${hashedPointer(h.instance)}${name}, at: ${at}`;
-    case 'none': {
-      const v = env.profile.version;
-      const hashing = v.major > 4 || (v.major === 4 && v.minor >= 15);
-      const ip = ipAddress(env, h.ip);
-      return `${name}, at: [<${hashing ? hashedPointer(ip) : ip}>] ${at}`;
-    }
+    case 'none':
+      return `${name}, at: [<${pointerP(env, ipAddress(env, h.ip))}>] ${at}`;
   }
 }
 
@@ -117,9 +164,13 @@ export function lockdepPrintHeldLocks(env: Env, task: TaskDesc, held: readonly H
   return [S.LOCKS_HELD(held.length, name), ...held.map((h, i) => ` #${i}: ${printLock(env, h)}`)];
 }
 
-/** print_lock_trace(trace, spaces) → stack_trace_print(): one `%pS` frame a line, indented spaces + 1. */
-export function printLockTrace(frames: readonly Frame[], spaces: number): Lines {
+/**
+ * print_lock_trace(trace, spaces) → stack_trace_print(): one `%pS` frame a line, indented
+ * spaces + 1; before 4.15 print_stack_trace() put the address first, `[<addr>] sym+off/size`.
+ */
+export function printLockTrace(env: Env, frames: readonly Frame[], spaces: number): Lines {
   const pad = ' '.repeat(spaces + 1);
+  if (tracesHaveAddresses(env.profile)) return frames.map((f) => `${pad}[<${ipAddress(env, f)}>] ${formatFrame(f)}`);
   return frames.map((f) => `${pad}${formatFrame(f)}`);
 }
 
@@ -133,22 +184,52 @@ function taintVerbose(taint: string): string | undefined {
 }
 
 /**
- * What dump_stack_print_info() appends after the build tag. The oracle builds (6.1.192 and 6.12+)
- * print a trailing space (an empty field of the format); other versions are assumed to print none.
+ * What dump_stack_print_info() appends after the build tag: the build's own text (preempt model
+ * from 6.15, a build ID) when the scenario names it; otherwise the oracle builds (6.1.192 and
+ * 6.12+) print a trailing space (an empty field of the format) and other versions nothing.
  */
 function identTrailer(env: Env): string {
+  if (env.ctx.buildInfo) return ` ${env.ctx.buildInfo}`;
   const v = env.profile.version;
   return (v.major === 6 && v.minor === 1) || env.profile.dumpStackUid ? ' ' : '';
 }
 
-/** The `CPU: … Comm: …` line(s) and `Hardware name:` (dump_stack_print_info()). */
+/** A made-up but stable 16-digit data word (stack words, task and stack pointers of old s390 dumps). */
+function word(seed: string): string {
+  return `00000000${hex(fnv1a32(seed), 8)}`;
+}
+
+/**
+ * The lines before the call trace. 3.10+: dump_stack_print_info()'s `CPU: … Comm: …` line, the
+ * 6.12+ taint legend, `Hardware name:`. Before 3.10 each architecture printed its own: x86
+ * `Pid: <pid>, comm: <comm> <taint> <release> <build>`, s390 `CPU: <n> <taint> <release> <build>`,
+ * the `Process … (pid: …)` line and five lines of raw stack words, the others nothing.
+ */
 export function dumpStackInfo(env: Env, f: Finding): Lines {
   const v = env.profile.version;
   const t = f.task;
+  if (!genericDumpInfo(env.profile)) {
+    switch (env.arch) {
+      case 'x86_64':
+        return [`Pid: ${t.pid}, comm: ${t.comm} ${env.ctx.taint} ${v.release} ${v.build}`];
+      case 's390': {
+        const seed = `${t.comm}/${t.pid}`;
+        const raw = [0, 1, 2, 3, 4].map((row) => {
+          const words = [0, 1, 2, 3].map((i) => `${word(`${seed}:${row * 4 + i}`)} `).join('');
+          return row === 0 ? words : `       ${words}`;
+        });
+        return [
+          `CPU: ${t.cpu} ${env.ctx.taint} ${v.release} ${v.build}`,
+          `Process ${t.comm} (pid: ${t.pid}, task: ${word(`${seed}:task`)}, ksp: ${word(`${seed}:ksp`)})`,
+          ...raw,
+        ];
+      }
+      default:
+        return [];
+    }
+  }
   const uid = env.profile.dumpStackUid ? ' UID: 0' : '';
-  const lines = [
-    `CPU: ${t.cpu}${uid} PID: ${t.pid} Comm: ${t.comm} ${env.ctx.taint} ${v.release} ${v.build}${identTrailer(env)}`,
-  ];
+  const lines = [`CPU: ${t.cpu}${uid} PID: ${t.pid} Comm: ${t.comm} ${env.ctx.taint} ${v.release} ${v.build}${identTrailer(env)}`];
   if (env.profile.dumpStackUid) {
     const tv = taintVerbose(env.ctx.taint);
     if (tv) lines.push(tv);
@@ -157,15 +238,31 @@ export function dumpStackInfo(env: Env, f: Finding): Lines {
   return lines;
 }
 
+/** The line that opens the frames: `Call Trace:`, arm64 `Call trace:`, ARM32 `Call trace: ` from 6.9 (none before). */
+export function callTraceHeader(env: Env): Lines {
+  switch (env.arch) {
+    case 'arm64':
+      return [S.CALL_TRACE_ARM64];
+    case 'arm':
+      return armCallTraceLine(env.profile) ? [S.CALL_TRACE_ARM] : [];
+    default:
+      return [S.CALL_TRACE];
+  }
+}
+
+/** x86 frame: ` sym+off/size`, before 4.15 ` [<addr>] sym+off/size`. */
+function x86Frame(env: Env, f: Frame): string {
+  return tracesHaveAddresses(env.profile) ? ` [<${ipAddress(env, f)}>] ${formatFrame(f)}` : ` ${formatFrame(f)}`;
+}
+
 /**
- * The call trace body: ` <TASK>` … ` </TASK>` (x86 ≥ 5.16), or for a report raised in interrupt
- * context ` <IRQ>` … ` </IRQ>` up to the interrupt entry frame (`asm_*`), then the task part with
- * the interrupted ip as a `RIP:` line (the rest of the register dump is not produced). Unreliable
- * `? ` frames are never produced.
+ * x86-64: ` <TASK>` … ` </TASK>` (≥ 5.16), or for a report raised in interrupt context ` <IRQ>` …
+ * ` </IRQ>` up to the interrupt entry frame (`asm_*`), then the task part with the interrupted ip
+ * as a `RIP:` line (the rest of the register dump is not produced).
  */
-export function callTrace(env: Env, f: Finding, frames: readonly Frame[]): Lines {
+function x86CallTrace(env: Env, f: Finding, frames: readonly Frame[]): Lines {
   const task = env.profile.taskMarkers;
-  const fmt = (fs: readonly Frame[]) => fs.map((x) => ` ${formatFrame(x)}`);
+  const fmt = (fs: readonly Frame[]) => fs.map((x) => x86Frame(env, x));
   if (f.context === 'process') {
     return task ? [S.TASK_BEGIN, ...fmt(frames), S.TASK_END] : fmt(frames);
   }
@@ -184,7 +281,61 @@ export function callTrace(env: Env, f: Finding, frames: readonly Frame[]): Lines
   return lines;
 }
 
-/** dump_stack(): header, `Call Trace:`, lockdep's report-path frames, then the finding's stack. */
+/**
+ * ARM32 dump_backtrace_entry(): one line per call, the callee by name and the caller with its
+ * offset, `[<addr>] (callee) from [<addr>] (caller+off/size)` (CONFIG_BACKTRACE_VERBOSE, the only
+ * form before 5.13) or ` callee from caller+off/size`. The outermost frame only appears as a caller.
+ * Frame-pointer builds also print saved registers under each line; those are not produced.
+ */
+function armCallTrace(env: Env, frames: readonly Frame[]): Lines {
+  const lines: Lines = [];
+  const plain = armPlainFrames(env.profile);
+  for (let i = 0; i + 1 < frames.length; i++) {
+    const callee = frames[i]!;
+    const caller = frames[i + 1]!;
+    lines.push(
+      plain
+        ? ` ${callee.symbol} from ${formatFrame(caller)}`
+        : `[<${ipAddress(env, callee)}>] (${callee.symbol}) from [<${ipAddress(env, caller)}>] (${formatFrame(caller)})`,
+    );
+  }
+  return lines;
+}
+
+/** ppc64 show_stack(): `[<sp>] [<ip>] sym+off/size`, the first frame marked ` (unreliable)`. */
+function ppc64CallTrace(env: Env, f: Finding, frames: readonly Frame[]): Lines {
+  let sp = 0xc000000000000000n + (BigInt(fnv1a32(`${f.task.comm}/${f.task.pid}`)) << 4n);
+  return frames.map((x, i) => {
+    sp += 0x70n + BigInt((fnv1a32(formatFrame(x)) & 0x7) * 0x10);
+    return `[${sp.toString(16)}] [${ipAddress(env, x)}] ${formatFrame(x)}${i === 0 ? ' (unreliable)' : ''}`;
+  });
+}
+
+/** s390 show_trace(): ` [<addr>] sym+off/size`; before 5.2 the first frame in parentheses. */
+function s390CallTrace(env: Env, frames: readonly Frame[]): Lines {
+  const paren = s390ParenFirstFrame(env.profile);
+  return frames.map((x, i) =>
+    paren && i === 0 ? `([<${ipAddress(env, x)}>] ${formatFrame(x)})` : ` [<${ipAddress(env, x)}>] ${formatFrame(x)}`,
+  );
+}
+
+/** The frames of the call trace in the shape of the architecture. Unreliable `? ` frames are never produced. */
+export function callTrace(env: Env, f: Finding, frames: readonly Frame[]): Lines {
+  switch (env.arch) {
+    case 'x86_64':
+      return x86CallTrace(env, f, frames);
+    case 'arm64':
+      return frames.map((x) => ` ${formatFrame(x)}`);
+    case 'arm':
+      return armCallTrace(env, frames);
+    case 'ppc64':
+      return ppc64CallTrace(env, f, frames);
+    case 's390':
+      return s390CallTrace(env, frames);
+  }
+}
+
+/** dump_stack(): header lines, the call-trace line, lockdep's report-path frames, then the finding's stack. */
 export function dumpStack(env: Env, f: Finding, internal: readonly Frame[]): Lines {
-  return [...dumpStackInfo(env, f), S.CALL_TRACE, ...callTrace(env, f, [...internal, ...f.stack])];
+  return [...dumpStackInfo(env, f), ...callTraceHeader(env), ...callTrace(env, f, [...internal, ...f.stack])];
 }

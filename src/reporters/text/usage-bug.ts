@@ -24,7 +24,7 @@ export function printUsageBug(env: Env, f: InconsistentFinding): Lines {
     `${taskName(f.task)} ${irqState(f.irqState)} takes:`,
     printLock(env, f.lock),
     S.STATE_REGISTERED_AT(f.oldUsage),
-    ...printLockTrace([...env.frames.usage(), ...f.registeredTrace], 1),
+    ...printLockTrace(env, [...env.frames.usage(), ...f.registeredTrace], 1),
     ...printIrqtraceEvents(env, f.irqTrace),
     '',
     S.OTHER_INFO,
