@@ -90,6 +90,7 @@ export function emitPlan(plan: Plan): string {
   root.items.push(pair('kernel', scalar(plan.kernel), plan.kernelComment ? [plan.kernelComment] : undefined));
   if (plan.taint !== undefined) root.items.push(pair('taint', scalar(plan.taint)));
   if (plan.hardware !== undefined) root.items.push(pair('hardware', scalar(plan.hardware)));
+  if (plan.arch) root.items.push(pair('arch', scalar(plan.arch.arch), [plan.arch.evidence]));
   const config: Pair[] = [];
   const why: string[] = [];
   if (plan.debugLockdep) {

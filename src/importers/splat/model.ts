@@ -4,6 +4,7 @@
  */
 import type { Frame } from '../../model/frame.js';
 import type { LockKind, WaitTypes } from '../../model/lock-kind.js';
+import type { ArchGuess } from './arch.js';
 
 // ---------------------------------------------------------------------------------------------
 // Plan data (emit.ts turns it into YAML)
@@ -41,6 +42,8 @@ export interface Plan {
   kernelComment?: string;
   taint?: string;
   hardware?: string;
+  /** Set when the report was not printed by x86-64, with what told. */
+  arch?: ArchGuess;
   proveRawLockNesting?: boolean;
   /** CONFIG_DEBUG_LOCKDEP: the class headers print `ops: N`. */
   debugLockdep?: boolean;

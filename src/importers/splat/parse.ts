@@ -8,6 +8,7 @@
  * are dropped.
  */
 import { inputError } from '../../diag/error.js';
+import { detectArch } from './arch.js';
 import { parseFrameLine, parseIp, pushFrame } from './frames.js';
 import type { LogLine } from './lines.js';
 import type { Backtrace, ClassBlock, LockLine, PrintedClass, SplatKind, SplatReport, Trace } from './report.js';
@@ -287,6 +288,8 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
         r.cpu = Number(cpu[1]);
         if (cpu[2]) r.dumpUid = true;
         if (cpu[6] && /^\d+\.\d+/.test(cpu[6])) r.dumpRelease = `${cpu[6]} ${cpu[7]}`;
+        const info = t.slice(cpu[0].length).trim();
+        if (info) r.dumpBuildInfo = info;
         continue;
       }
       const cpuShort = DUMP_CPU_SHORT_RE.exec(t);
@@ -695,6 +698,8 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
     const more = lines.find((l) => l.line > r.lastLine && matchTitle(l.text) !== undefined);
     if (more) r.followingReport = more.line;
   }
+  const arch = detectArch(lines, r);
+  if (arch) r.arch = arch;
   return r;
 }
 

@@ -91,6 +91,8 @@ export class Planner implements PlannerView {
       this.kernelComment = `${what}; ${this.kernel.split(' ')[0]} is a plausible kernel for what the report prints (${this.formatClues().join(', ')})`;
       this.warnings.push(`kernel version not printed; assuming ${this.kernel.split(' ')[0]} from the report's format`);
     }
+    // What dump_stack() printed after the build tag (preempt model, build ID) stays in `kernel:`.
+    if (r.dumpBuildInfo) this.kernel = `${this.kernel} ${r.dumpBuildInfo}`;
     const v = parseKernelVersion(this.kernel)!;
     // 2.6.30 and older printed the usage characters with the opposite meaning.
     this.oldUsageEncoding = v.major < 2 || (v.major === 2 && (v.minor < 6 || (v.minor === 6 && v.patch < 31)));
@@ -1259,6 +1261,7 @@ export class Planner implements PlannerView {
     if (this.kernelComment) plan.kernelComment = this.kernelComment;
     if (r.ident?.taint) plan.taint = r.ident.taint;
     if (r.hardware) plan.hardware = r.hardware;
+    if (r.arch && r.arch.arch !== 'x86_64') plan.arch = r.arch;
     if (r.opsPrinted) plan.debugLockdep = true;
     const v = parseKernelVersion(this.kernel)!;
     if (this.rawNestingExplicit !== undefined && this.rawNestingExplicit !== kernelProfile(v).config.proveRawLockNesting) plan.proveRawLockNesting = this.rawNestingExplicit;

@@ -3,6 +3,7 @@
  * before anything is guessed. Produced by parse.ts, turned into a scenario by plan.ts.
  */
 import type { Frame } from '../../model/frame.js';
+import type { ArchGuess } from './arch.js';
 
 export type SplatKind =
   | 'circular'
@@ -135,6 +136,10 @@ export interface SplatReport {
   hardware?: string;
   /** Version printed in dump_stack's `CPU: … Comm: … <taint> <release> <build>` line. */
   dumpRelease?: string;
+  /** What that line prints after the build tag: the preempt model (6.15+), a build ID. */
+  dumpBuildInfo?: string;
+  /** The architecture that printed the report, when its lines or stacks tell. */
+  arch?: ArchGuess;
   dumpUid?: boolean;
   /** Section lines seen (to tell what is missing). */
   seen: Set<string>;
