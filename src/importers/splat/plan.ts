@@ -902,6 +902,9 @@ export class Planner implements PlannerView {
     const lockInst = this.instanceOf(cls, lockLine.instance);
     const heldIdx = held.findIndex((a) => a.cls === cls && (lockLine.instance === undefined || a.instance === lockInst));
     const b = new TaskBuilder(this);
+    // The report's own state shows BH on and IRQs off (mark_held_locks() runs before the IRQ flag
+    // is set): where a held lock must not gain ON bits, IRQs were off, not BH.
+    if (this.r.irqState && this.r.irqState.se === 1 && this.r.irqState.he === 0) b.preferIrqOff = true;
     const read = isReadBit(bit);
     if (isEnabledBit(bit) && heldIdx >= 0) {
       // mark_held_locks(): IRQs (or BH) come on while the lock is held.
