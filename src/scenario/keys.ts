@@ -109,9 +109,13 @@ void allFindingKindsListed;
  * `kernel_frames` keys the text reporter reads (src/reporters/text/context.ts): `lock_acquire`
  * (prefix of the `-> #0` entry), `usage` (prefix of usage traces), `mark_lock` (traces saved in
  * mark_lock()), a finding kind (report-path frames before the stack), `nested-not-taken#2` (second
- * dump of that report); plus `limit:<NAME>` for one limit message (see KERNEL_FRAME_LIMIT_RE).
+ * dump of that report); plus `limit:<NAME>` for one limit message (see KERNEL_FRAME_LIMIT_RE) and
+ * `key:<class>` for the key symbol of a class header (KERNEL_FRAME_KEY_RE).
  */
 export const KERNEL_FRAME_KEYS = ['lock_acquire', 'usage', 'mark_lock', ...FINDING_KINDS, 'nested-not-taken#2'] as const;
 
 /** `limit:MAX_LOCK_DEPTH` and friends. */
 export const KERNEL_FRAME_LIMIT_RE = /^limit:[A-Z][A-Z0-9_]*$/;
+
+/** `key:<class as printed>`: the symbol `... key at:` prints for that class's static key. */
+export const KERNEL_FRAME_KEY_RE = /^key:\S.*$/;

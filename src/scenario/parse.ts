@@ -20,6 +20,7 @@ import {
   CONFIG_KEYS,
   FUNCTION_KEYS,
   KERNEL_FRAME_KEYS,
+  KERNEL_FRAME_KEY_RE,
   KERNEL_FRAME_LIMIT_RE,
   SLICE_KEYS,
   TASK_KEYS,
@@ -200,7 +201,7 @@ function readKernelFrames(src: YamlSource, node: Node | null, span: SourceSpan):
   const map = asMap(src, node, '`kernel_frames`', span, 'e.g. `kernel_frames: { lock_acquire: [lock_acquire+0x9e/0x180] }`');
   const out: Record<string, Frame[]> = {};
   for (const e of mapEntries(src, map, '`kernel_frames`', span)) {
-    if (!(KERNEL_FRAME_KEYS as readonly string[]).includes(e.key) && !KERNEL_FRAME_LIMIT_RE.test(e.key)) {
+    if (!(KERNEL_FRAME_KEYS as readonly string[]).includes(e.key) && !KERNEL_FRAME_LIMIT_RE.test(e.key) && !KERNEL_FRAME_KEY_RE.test(e.key)) {
       const guess = closest(e.key, KERNEL_FRAME_KEYS);
       throw inputError(
         'schema',

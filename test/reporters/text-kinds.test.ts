@@ -454,6 +454,23 @@ describe('kernel frame overrides', () => {
     expect(out).toContain('\n-> #0 (A){+.+.}-{3:3}:\n       __lock_acquire+0x1/0x2\n       lock_acquire+0x3/0x4\n');
   });
 
+  it('prints a class key as the symbol given for it (key:<class>), else as its address', () => {
+    const S = lock('ffff888000a03000', 'S', '-...', { wait: '2:2' });
+    const f: IrqInversionFinding = {
+      ...base(task, STACK, { context: 'hardirq' }),
+      kind: 'irq-inversion',
+      lock: S,
+      forwards: true,
+      stateWord: 'HARDIRQ',
+      other: cls('U', '+.+.', '2:2'),
+      scenario: { safe: 'S', middle: 'U', unsafe: 'U' },
+      path: [{ cls: S.cls, depth: 0, ops: 1, usageTraces: [], keyAddr: 'ffffffff85b8e600', acquiredAt: STACK, acquiredAtCurrent: true }],
+    };
+    expect(renderFinding(f, oracleContext())).toContain('\n ... key      at: [<ffffffff85b8e600>] 0xffffffff85b8e600\n');
+    const ctx = oracleContext('6.1.192 #2', { kernelFrames: { 'key:S': frames('__key.49807+0x0/0x40') } });
+    expect(renderFinding(f, ctx)).toContain('\n ... key      at: [<ffffffff85b8e600>] __key.49807+0x0/0x40\n');
+  });
+
   it('replaces the report-path frames of a kind', () => {
     const ctx = oracleContext('6.1.192 #2', { kernelFrames: { recursive: frames('dump_stack+0x1/0x2') } });
     const f: RecursiveFinding = { ...base(task, STACK, { held: [A] }), kind: 'recursive', next: A, prev: A };

@@ -41,6 +41,7 @@ kernel_frames:
   lock_acquire: [lock_acquire+0x9e/0x180]
   circular: [dump_stack+0x85/0xc0]
   limit:MAX_LOCK_DEPTH: [dump_stack+0x85/0xc0]
+  key:&dev->lock#2: [__key.60862+0x0/0x10]
 tasks: []
 `);
     expect(s).toMatchObject({
@@ -54,7 +55,7 @@ tasks: []
       tasks: [],
       span: { file: 't.yaml', line: 2, col: 1 },
     });
-    expect(Object.keys(s.kernelFrames!)).toEqual(['lock_acquire', 'circular', 'limit:MAX_LOCK_DEPTH']);
+    expect(Object.keys(s.kernelFrames!)).toEqual(['lock_acquire', 'circular', 'limit:MAX_LOCK_DEPTH', 'key:&dev->lock#2']);
     expect(s.kernelFrames!['lock_acquire']).toEqual([{ symbol: 'lock_acquire', offset: 0x9e, size: 0x180 }]);
     expect(s.taint).not.toBeUndefined();
   });

@@ -588,7 +588,10 @@ export function parseSplat(lines: LogLine[], file: string): SplatReport {
         trace = undefined;
         continue;
       }
-      if (/^\.\.\. key\s+at:/.test(t)) {
+      const ka = /^\.\.\. key\s+at:\s*(.*)$/.exec(t);
+      if (ka) {
+        const key = parseIp(ka[1]!);
+        if (key && block && key.size > 0) block.key = key;
         trace = undefined;
         continue;
       }

@@ -1204,6 +1204,13 @@ export class Planner implements PlannerView {
       const root = r.blocks[r.blocks.length - 1];
       if (root?.acquiredAt?.frames.length) kf.push({ key: 'mark_lock', frames: root.acquiredAt.frames.slice(0, internalPrefixLength(root.acquiredAt.frames)), comment: "the top of the root block's `... acquired at:`" });
     }
+    const keys = new Map<string, Frame>();
+    for (const b of this.allBlocks()) if (b.key && !keys.has(b.cls.printed)) keys.set(b.cls.printed, b.key);
+    [...keys].forEach(([printed, key], i) => {
+      const e: Plan['kernelFrames'][number] = { key: `key:${printed}`, frames: [key] };
+      if (i === 0) e.comment = 'the symbols `... key at:` prints for static lock class keys';
+      kf.push(e);
+    });
     const bt = r.backtrace?.frames ?? [];
     if (bt.length && r.kind !== 'lock-held-user') {
       const { stack } = this.reportStack();

@@ -55,6 +55,8 @@ export interface ClassBlock {
   /** `<USAGE NAME> at:` traces in printed order, e.g. `IN-HARDIRQ-W`, `INITIAL USE`. */
   usageTraces: { usage: string; trace: Trace }[];
   acquiredAt?: Trace;
+  /** The static key's symbol of `... key at: [<addr>] sym+off/size` (absent for allocated keys). */
+  key?: Frame;
 }
 
 /** `[HC0[0]:SC0[0]:HE1:SE1]` */

@@ -4,10 +4,10 @@
  * print_shortest_lock_dependencies() / print_shortest_lock_dependencies_backwards().
  */
 import type { ClassBlockDesc, IrqStateDesc, IrqTraceDesc } from '../../model/findings.js';
-import type { Frame } from '../../model/frame.js';
+import { formatFrame, type Frame } from '../../model/frame.js';
 import type { Env } from './context.js';
 import * as S from './kernel-strings.js';
-import { printIpSym, printLockName, printLockTrace, printPointer, type Lines } from './print.js';
+import { printIpSym, printLockName, printLockTrace, type Lines } from './print.js';
 
 /** `[HC<ctx>[<cnt>]:SC<ctx>[<cnt>]:HE<on>:SE<on>]` */
 export function irqState(s: IrqStateDesc): string {
@@ -69,7 +69,8 @@ export function printLockClassHeader(env: Env, b: ClassBlockDesc): Lines {
   }
   // `[<%px>]` in every era: 4.19 prints the key raw while lock instances are hashed (corpus 067).
   const key = b.keyAddr;
-  lines.push(`${d} }`, `${d} ${S.KEY_AT} [<${key}>] ${b.keySymbol ?? `0x${b.keyAddr}`}`);
+  const sym = env.frames.keySymbol(b.cls.name);
+  lines.push(`${d} }`, `${d} ${S.KEY_AT} [<${key}>] ${b.keySymbol ?? (sym ? formatFrame(sym) : `0x${b.keyAddr}`)}`);
   return lines;
 }
 

@@ -241,6 +241,11 @@ export class KernelFrames {
     return site.symbol === la.symbol ? [la] : [site, la];
   }
 
+  /** The `%pS` of a class's static key (override key `key:<class as printed>`), when known. */
+  keySymbol(printedName: string): Frame | undefined {
+    return this.overrides[`key:${printedName}`]?.[0];
+  }
+
   /** A trace saved by the BFS root of print_bad_irq_dependency(): starts at lock_acquire. */
   bfsRoot(): Frame[] {
     return this.overrides['usage'] ?? [this.lockAcquireFrame()];
