@@ -385,6 +385,26 @@ describe('dump_stack() per architecture and era', () => {
     expect(kernelBuildInfo('6.1.192')).toBeUndefined();
   });
 
+  it('prints print_worker_info() for a task running a work item (corpus 076)', () => {
+    const WQ = lock('ffff888000a06000', '(wq_completion)events', '+.+.', { wait: '0:0', at: 'process_one_work+0x12cd/0x1b30' });
+    const stack = frames(`
+      remove_vm_area+0x128/0x3f0
+      bpf_prog_free_deferred+0x539/0x6f0
+      process_one_work+0x958/0x1b30
+      worker_thread+0x6c8/0xf00
+      kthread+0x2c1/0x3a0
+    `);
+    const f: RecursiveFinding = { ...base(task, stack, { held: [WQ, A] }), kind: 'recursive', next: A, prev: A };
+    const out = renderFinding(f, oracleContext('6.13.0 #1', { taint: 'Not tainted', hardware: 'QEMU' })).split('\n');
+    expect(out.slice(out.indexOf('Hardware name: QEMU'), out.indexOf('Hardware name: QEMU') + 3)).toEqual([
+      'Hardware name: QEMU',
+      'Workqueue: events bpf_prog_free_deferred',
+      'Call Trace:',
+    ]);
+    // Not a worker: no line.
+    expect(renderFinding({ ...f, stack: STACK }, oracleContext('6.13.0 #1'))).not.toContain('Workqueue:');
+  });
+
   it('arm64: Call trace:, no markers, the unwinder frames first', () => {
     expect(trace('5.10.2 #24', { arch: 'arm64' }).slice(0, 6)).toEqual([
       'CPU: 2 PID: 77 Comm: worker Not tainted 5.10.2 #24',

@@ -170,6 +170,8 @@ export const LOCKS_HELD = (n: number, task: string) => `${n} lock${n === 1 ? '' 
 
 // lib/dump_stack.c, arch/x86/kernel/dumpstack.c and the other architectures' show_stack()
 export const HARDWARE_NAME = 'Hardware name:';
+/** kernel/workqueue.c print_worker_info() */
+export const WORKQUEUE = 'Workqueue:';
 export const CALL_TRACE = 'Call Trace:';
 /** arch/arm64/kernel/stacktrace.c */
 export const CALL_TRACE_ARM64 = 'Call trace:';

@@ -235,7 +235,29 @@ export function dumpStackInfo(env: Env, f: Finding): Lines {
     if (tv) lines.push(tv);
   }
   if (env.ctx.hardware !== undefined) lines.push(`${S.HARDWARE_NAME} ${env.ctx.hardware}`);
+  const wq = workerInfo(f);
+  if (wq) lines.push(wq);
   return lines;
+}
+
+/** `(wq_completion)events` (5.x+), `("events")` / `(events)` (older map names) → `events`. */
+const WQ_MAP_RE = /^\(wq_completion\)(.+)$|^"(.+)"$/;
+
+/**
+ * print_worker_info() (3.10+): a task running a work item prints `Workqueue: <wq> <work fn>`. Told
+ * from the stack (the function process_one_work() called, for a task inside worker_thread()) and
+ * the workqueue's lockdep map among the held locks, which process_one_work() holds around the work.
+ * The worker's description (set_worker_desc(), e.g. ` (flush-btrfs-1)`) is not known.
+ */
+function workerInfo(f: Finding): string | undefined {
+  const stack = f.stack;
+  const pow = stack.findIndex((x) => x.symbol === 'process_one_work');
+  if (pow <= 0 || !stack.slice(pow).some((x) => x.symbol === 'worker_thread')) return undefined;
+  for (const h of f.held) {
+    const m = WQ_MAP_RE.exec(h.cls.name.replace(/#\d+$/, ''));
+    if (m) return `${S.WORKQUEUE} ${m[1] ?? m[2]} ${stack[pow - 1]!.symbol}`;
+  }
+  return undefined;
 }
 
 /** The line that opens the frames: `Call Trace:`, arm64 `Call trace:`, ARM32 `Call trace: ` from 6.9 (none before). */
