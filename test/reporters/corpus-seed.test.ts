@@ -10,11 +10,14 @@
  * another printk wrote into the middle of the report stay, so such a report never counts.
  *
  * Why the others differ (for the record; run with --reporter=verbose to see the first difference of
- * each): syzbot's post-processing (` file.c:NN` suffixes and `[inline]` frames), printk lines of
- * other subsystems inside the report, build facts a scenario does not carry (`ops:` counts of
- * CONFIG_DEBUG_LOCKDEP, static key symbols, the irq-event stamps of the reporting task, the
- * `Workqueue:` line), register and raw stack dumps (ARM32, s390), and kinds of state the validator
- * does not model (RECLAIM_FS, NMI).
+ * each): syzbot's post-processing (` file.c:NN` suffixes and `[inline]` frames: 025, 032, 034, 037,
+ * 071, 076); printk lines of other subsystems inside the report (014, 064, 074: counted apart); build
+ * facts a scenario does not carry (`ops:` counts of CONFIG_DEBUG_LOCKDEP: 067; the irq-event stamps
+ * of the reporting task: 049, 050, 052; a worker's description in `Workqueue:`: 005); register and
+ * raw stack dumps (ARM32 frame-pointer builds: 052); states the validator does not model
+ * (RECLAIM_FS: 016, 053; NMI: 047); HE of a report raised while IRQs come on (055, 056, validator);
+ * a 4.16 merge-window build that already prints lock instances (044) and a 4.15 build with
+ * backports (049); a hand-edited report whose call trace disagrees with its `-> #0` entry (008).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
