@@ -530,7 +530,30 @@ export class Planner implements PlannerView {
       seen.set(key, (seen.get(key) ?? 0) + 1);
       out.push(a);
     }
+    this.markWaitExemptTrylocks(held, out);
     return out;
+  }
+
+  /**
+   * A held lock whose wait type the locks below it forbid (a mutex `{3:3}` over a spinlock `{2:2}`)
+   * was taken by trylock: check_wait_context() exempts trylocks, and otherwise lockdep would have
+   * reported it already. (The held trylock still lowers the context for the locks above it.) Only
+   * for a report in task context, where every held lock is in the same irq context.
+   */
+  private markWaitExemptTrylocks(held: readonly LockLine[], out: Acq[]): void {
+    const st = this.r.irqState;
+    if ((st && (st.hc !== 0 || st.sc !== 0)) || this.r.backtrace?.inIrqMarkers) return;
+    let curr = Infinity;
+    held.forEach((h, i) => {
+      const w = h.cls.wait;
+      const a = out[i];
+      if (!w || !a) return;
+      if (w.outer > curr && this.checked(a.cls) && !a.trylock) {
+        a.trylock = true;
+        a.comment = `taken by trylock: its wait type {${w.outer}:${w.inner}} is above the {${curr}} the locks below it allow, and lockdep reported nothing then`;
+      }
+      if (w.inner !== 0) curr = Math.min(curr, w.inner);
+    });
   }
 
   /** Read-ness of prev from the circular scenario's first CPU0 line (`rlock(`). */
@@ -734,8 +757,17 @@ export class Planner implements PlannerView {
       const nestCls = this.namedClass(r.nestName);
       held = held.filter((a) => a.cls !== nestCls);
     }
-    this.runHeld(b, held, ctx, `the report ran in ${ctx} context`);
     const next = this.nextAcq(stack);
+    if (r.kind === 'recursive' && next.read && readFlavourOf(next.cls.decl.kind) === 'qrwlock' && ctx !== 'process' && this.profile.era === 'modern') {
+      // read_lock() in an interrupt is a recursive read, which check_deadlock() lets pass over any
+      // reader: the same-class lock already held was write-held.
+      const prev = [...held].reverse().find((a) => a.cls === next.cls);
+      if (prev) {
+        prev.read = false;
+        prev.comment = 'write-held: a recursive read_lock() in an interrupt is reported only over a writer';
+      }
+    }
+    this.runHeld(b, held, ctx, `the report ran in ${ctx} context`);
     if (r.kind === 'recursive') {
       // Read after read of the same class is allowed only for a recursive read: take it as a writer.
       if (readFlavourOf(next.cls.decl.kind) === 'R') next.read = false;
@@ -850,7 +882,7 @@ export class Planner implements PlannerView {
   }
 
   /** Dependency tasks for block paths: each pair (from → to) with the printed trace. */
-  private pathTasks(pairs: { from: string; to: string; trace?: Trace }[], order: number, what: string): void {
+  private pathTasks(pairs: { from: string; to: string; trace?: Trace; fromWrite?: boolean }[], order: number, what: string): void {
     pairs.forEach((p, i) => {
       const from = this.classOf(p.from);
       const to = this.classOf(p.to);
@@ -860,7 +892,7 @@ export class Planner implements PlannerView {
         stack = to.cls.someIp ? [to.cls.someIp] : [PLACEHOLDER];
       }
       const b = new TaskBuilder(this);
-      const first: Acq = { cls: from.cls, subclass: from.subclass, instance: 0, read: this.edgeRead(from.cls, this.readOf(from.cls, undefined)) };
+      const first: Acq = { cls: from.cls, subclass: from.subclass, instance: 0, read: p.fromWrite ? false : this.edgeRead(from.cls, this.readOf(from.cls, undefined)) };
       if (from.cls.someIp) first.ip = from.cls.someIp;
       b.acquire(first);
       const second: Acq = { cls: to.cls, subclass: to.subclass, instance: 0, read: this.edgeRead(to.cls, this.readOf(to.cls, primitiveAccess(stack))) };
@@ -1018,7 +1050,7 @@ export class Planner implements PlannerView {
     const su = r.safeUnsafe;
     if (!r.next || !su) return this.noLockLines(!su ? 'the dependency sections (`which would create a new lock dependency:` …)' : 'the lock being acquired (`… is trying to acquire:` and the lock line after it)');
     this.collectTraces();
-    const pairs: { from: string; to: string; trace?: Trace }[] = [];
+    const pairs: { from: string; to: string; trace?: Trace; fromWrite?: boolean }[] = [];
     // Backwards blocks: safe lock (deepest, no acquired-at) … prev; block k's acquired-at is the
     // edge from the block before it.
     const bw = su.backwards;
@@ -1026,9 +1058,13 @@ export class Planner implements PlannerView {
     // `... acquired at:`, and the edge into the next block is traced under the deeper one.
     const oldStyle = bw.length > 0 && bw[0]!.acquiredAt !== undefined;
     for (let i = 1; i < bw.length; i++) {
-      const p: { from: string; to: string; trace?: Trace } = { from: bw[i - 1]!.cls.printed, to: bw[i]!.cls.printed };
+      const p: { from: string; to: string; trace?: Trace; fromWrite?: boolean } = { from: bw[i - 1]!.cls.printed, to: bw[i]!.cls.printed };
       const t = oldStyle ? bw[i - 1]!.acquiredAt : bw[i]!.acquiredAt;
       if (t) p.trace = t;
+      // The backward search counts the safe lock's READ usage only through a dependency it was
+      // write-held in (a reader there makes the entry only-xR): a `-READ-safe` safe lock at the far
+      // end of the path was write-held when it took the next lock.
+      if (i === 1 && su.state.endsWith('-READ')) p.fromWrite = true;
       pairs.push(p);
     }
     // Forwards blocks: unsafe lock (deepest) … next; block k (not the root) was reached from the next one.
