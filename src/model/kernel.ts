@@ -34,6 +34,13 @@ export interface KernelProfile {
   titleStyle: 'info' | 'warning';
   /** Circular scenario prints `rlock(` for reader prev/next (6.4+, and the 6.1.y stable backport). */
   rlockScenario: boolean;
+  /**
+   * The July 2021 fixes of the irq-dependency path (69c7a5fb2482 and 7b1f8c617976, v5.14, backported to
+   * 5.4.132, 5.10.50, 5.12.17, 5.13.2): safe→unsafe reports print the backward half with
+   * print_shortest_lock_dependencies_backwards(), and check_irq_usage() keeps only the ENABLED bits of
+   * the forward lock when it searches backwards again.
+   */
+  irqPathFix2021: boolean;
   /** USED_READ is a separate usage bit (modern) and is listed as `INITIAL READ USE`. */
   usedRead: boolean;
   /** read-ness is mixed into chain keys (5.10+). */
@@ -64,6 +71,12 @@ function atLeast(v: KernelVersion, major: number, minor: number): boolean {
   return v.major > major || (v.major === major && v.minor >= minor);
 }
 
+/** A stable series at or after the given sublevel (a backport), e.g. 5.10.50+. */
+function stableFrom(v: KernelVersion, from: Record<string, number>): boolean {
+  const p = from[`${v.major}.${v.minor}`];
+  return p !== undefined && v.patch >= p;
+}
+
 /** Derives the profile of a kernel version (reference §4.12 gives the history table). */
 export function kernelProfile(v: KernelVersion, config: Partial<KernelConfig> = {}): KernelProfile {
   const modern = atLeast(v, 5, 10);
@@ -75,6 +88,7 @@ export function kernelProfile(v: KernelVersion, config: Partial<KernelConfig> = 
     titleStyle: atLeast(v, 4, 14) ? 'warning' : 'info',
     // 6.4 upstream; the oracle 6.1.192 stable kernel prints rlock( too (backport, reference §4.1).
     rlockScenario: atLeast(v, 6, 4) || (v.major === 6 && v.minor === 1 && v.patch >= 192),
+    irqPathFix2021: atLeast(v, 5, 14) || stableFrom(v, { '5.4': 132, '5.10': 50, '5.12': 17, '5.13': 2 }),
     usedRead: modern,
     readInChainKey: modern,
     taskMarkers: atLeast(v, 5, 16),
