@@ -1,50 +1,67 @@
 /**
  * The lock-chain cache (lookup_chain_cache_add / add_chain_cache). The kernel hashes the id
  * sequence into a 64-bit key; here every chain key is a node of a trie over ids, which is
- * collision-free and costs one Map probe per acquisition (no allocation on a hit).
+ * collision-free and costs one small-integer Map probe per acquisition (no allocation on a hit);
+ * the child taken last from a node is remembered, so a repeated sequence costs a compare.
  */
 export class ChainNode {
   readonly id: number;
   readonly parent: ChainNode | null;
   readonly depth: number;
-  /** Serial number of the node (part of its children's keys). */
+  /** Serial number of the node (creation order, the root is 0). */
   readonly serial: number;
   /** The chain ending here has been validated (it is in the cache). */
   cached = false;
   /** irq_context of the chain (set when cached). */
   irqContext = 0;
-  private readonly trie: Map<number, ChainNode>;
+  /** The child returned last by child() (most acquisitions repeat the previous sequence). */
+  private lastKid: ChainNode | null = null;
+  /** Children by lock id; created with the second child. */
+  private kids: Map<number, ChainNode> | null = null;
+  private readonly counter: { n: number };
 
-  constructor(id: number, parent: ChainNode | null, trie: Map<number, ChainNode>, serial: number) {
+  constructor(id: number, parent: ChainNode | null, counter: { n: number }) {
     this.id = id;
     this.parent = parent;
     this.depth = parent ? parent.depth + 1 : 0;
-    this.trie = trie;
-    this.serial = serial;
+    this.counter = counter;
+    this.serial = counter.n++;
   }
 
-  /** mirrors iterate_chain_key(): the key of this chain extended by one lock id (< 2^20). */
+  /** mirrors iterate_chain_key(): the key of this chain extended by one lock id. */
   child(id: number): ChainNode {
-    const k = this.serial * 0x100000 + id;
-    let c = this.trie.get(k);
-    if (!c) {
-      c = new ChainNode(id, this, this.trie, this.trie.size + 1);
-      this.trie.set(k, c);
+    const last = this.lastKid;
+    if (last !== null && last.id === id) return last;
+    let c: ChainNode | undefined;
+    if (this.kids !== null) c = this.kids.get(id);
+    else if (last === null) {
+      c = new ChainNode(id, this, this.counter);
+      this.lastKid = c;
+      return c;
+    } else this.kids = new Map([[last.id, last]]);
+    if (c === undefined) {
+      c = new ChainNode(id, this, this.counter);
+      this.kids.set(id, c);
     }
+    this.lastKid = c;
     return c;
   }
 }
 
 export class ChainCache {
-  /** Every chain key ever formed, by (parent serial, lock id): one flat table for the whole trie. */
-  private readonly trie = new Map<number, ChainNode>();
+  private readonly counter = { n: 0 };
   /** INITIAL_CHAIN_KEY */
-  readonly root = new ChainNode(-1, null, this.trie, 0);
+  readonly root = new ChainNode(-1, null, this.counter);
   chains = 0;
   hits = 0;
   misses = 0;
   /** Cached chains in creation order (lock_chains[]). */
   readonly list: ChainNode[] = [];
+
+  /** Chain keys formed so far (trie nodes, the root included). */
+  get keys(): number {
+    return this.counter.n;
+  }
 
   /** Returns true when the chain was already cached (a hit: nothing is re-validated). */
   lookupAdd(node: ChainNode, irqContext: number): boolean {

@@ -111,6 +111,21 @@ export class Lockdep {
   private readonly dedupe = new Map<string, Finding>();
   private readonly waitValues;
   private limitReported = new Set<string>();
+  /** The arguments of acquire() → lockAcquire(), reused (reacquire() makes its own). */
+  private readonly args: AcquireArgs = {
+    decl: undefined as unknown as LockClassDecl,
+    subclass: 0,
+    inst: undefined as unknown as LockInstance,
+    read: 0,
+    trylock: false,
+    check: false,
+    nest: undefined,
+    ip: undefined as unknown as Frame,
+    hardirqsOff: false,
+    references: 0,
+    stack: [],
+    span: undefined as unknown as SourceSpan,
+  };
 
   constructor(classes: readonly LockClassDecl[], profile: KernelProfile, opts: EngineOptions) {
     this.profile = profile;
@@ -267,30 +282,85 @@ export class Lockdep {
   }
 
   private acquireStep(t: TaskState, s: AcquireStep): void {
-    const inst = this.instance(s.ref);
+    this.acquire(t, this.instance(s.ref), s.read, s.trylock, s.subclass, s.check, s.qrwlockRead === true, s.nest ? this.instance(s.nest) : undefined, s.ip, s.stack, s.span);
+  }
+
+  /** lock_acquire() of a resolved instance. */
+  private acquire(
+    t: TaskState,
+    inst: LockInstance,
+    read: 0 | 1 | 2,
+    trylock: boolean,
+    subclass: number,
+    check: boolean,
+    qrwlockRead: boolean,
+    nest: LockInstance | undefined,
+    ip: Frame,
+    stack: Frame[],
+    span: SourceSpan,
+  ): void {
     const decl = inst.decl;
-    let read = s.read;
     // read_lock_is_recursive(): qrwlock readers are recursive only in interrupt context (modern).
-    if (s.qrwlockRead) read = !this.modern || t.inInterrupt ? 2 : 1;
-    const check = s.check && !decl.novalidate && !kindIsUnchecked(decl.kind);
-    if (s.subclass >= MAX_LOCKDEP_SUBCLASSES) {
-      this.limit(t, 'MAX_LOCKDEP_SUBCLASSES', s.subclass, s.span, s.stack);
+    if (qrwlockRead) read = !this.modern || t.inInterrupt ? 2 : 1;
+    check = check && !decl.novalidate && !kindIsUnchecked(decl.kind);
+    if (subclass >= MAX_LOCKDEP_SUBCLASSES) {
+      this.limit(t, 'MAX_LOCKDEP_SUBCLASSES', subclass, span, stack);
       return;
     }
-    this.lockAcquire(t, {
-      decl,
-      subclass: s.subclass,
-      inst,
-      read,
-      trylock: s.trylock,
-      check,
-      nest: s.nest ? this.instance(s.nest) : undefined,
-      ip: s.ip,
-      hardirqsOff: !t.hardirqsEnabled,
-      references: 0,
-      stack: s.stack,
-      span: s.span,
-    });
+    // The arguments of this (non-nested) call live in one reused object: lockAcquire() keeps none of it.
+    const a = this.args;
+    a.decl = decl;
+    a.subclass = subclass;
+    a.inst = inst;
+    a.read = read;
+    a.trylock = trylock;
+    a.check = check;
+    a.nest = nest;
+    a.ip = ip;
+    a.hardirqsOff = !t.hardirqsEnabled;
+    a.references = 0;
+    a.stack = stack;
+    a.span = span;
+    this.lockAcquire(t, a);
+  }
+
+  /**
+   * Streaming fast path: step(t, acquire step) for an instance resolved once with instance() — no
+   * Step object, no lookup by name. The result is exactly that of the equivalent step.
+   */
+  acquireInstance(
+    t: TaskState,
+    inst: LockInstance,
+    read: 0 | 1 | 2,
+    trylock: boolean,
+    subclass: number,
+    check: boolean,
+    qrwlockRead: boolean,
+    ip: Frame,
+    stack: Frame[],
+    span: SourceSpan,
+  ): void {
+    if (this.obs || this.off) {
+      const s: AcquireStep = { op: 'acquire', ref: { lock: inst.decl.id, instance: inst.index }, read, trylock, subclass, check, ip, stack, span };
+      if (qrwlockRead) s.qrwlockRead = true;
+      this.step(t, s);
+      return;
+    }
+    this.events++;
+    this.acquire(t, inst, read, trylock, subclass, check, qrwlockRead, undefined, ip, stack, span);
+  }
+
+  /**
+   * Streaming fast path: step(t, release step) for a resolved instance. `span` is copied when kept
+   * (the caller may reuse its object).
+   */
+  releaseInstance(t: TaskState, inst: LockInstance, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    if (this.obs || this.off) {
+      this.step(t, { op: 'release', ref: { lock: inst.decl.id, instance: inst.index }, ip, stack, span: { ...span } });
+      return;
+    }
+    this.events++;
+    this.releaseInst(t, inst, ip, stack, span, true);
   }
 
   /** mirrors __lock_acquire(). Returns 0 on a report (kernel: lockdep off), 1 pushed, 2 merged. */
@@ -631,21 +701,26 @@ export class Lockdep {
 
   /** mirrors __lock_release(): truncate at the entry and re-acquire everything above it. */
   private release(t: TaskState, ref: LockRef, ip: Frame, stack: Frame[], span: SourceSpan): void {
-    const inst = this.instance(ref);
+    this.releaseInst(t, this.instance(ref), ip, stack, span, false);
+  }
+
+  /** __lock_release() of a resolved instance; `copySpan`: the span object is the caller's to reuse. */
+  private releaseInst(t: TaskState, inst: LockInstance, ip: Frame, stack: Frame[], span: SourceSpan, copySpan: boolean): void {
+    const held = t.held;
     const i = this.findHeld(t, inst);
-    if (i < 0) return this.badUnlock(t, inst, ip, stack, span);
-    const h = t.held[i]!;
+    if (i < 0) return this.badUnlock(t, inst, ip, stack, copySpan ? { ...span } : span);
+    const h = held[i]!;
     if (h.references) {
       h.references--;
       if (h.references) return;
     }
     t.chain = h.prevChain;
-    if (i === t.held.length - 1) {
-      t.held.pop();
+    if (i === held.length - 1) {
+      held.pop();
       return;
     }
-    const above = t.held.splice(i);
-    this.reacquire(t, above.slice(1), stack, span);
+    const above = held.splice(i);
+    this.reacquire(t, above.slice(1), stack, copySpan ? { ...span } : span);
   }
 
   /** mirrors reacquire_held_locks(): new chains (and edges) may appear, traced at the release site. */

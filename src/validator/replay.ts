@@ -1,12 +1,14 @@
 import type { ClassSnapshot, DependencyDesc, LockdepCounters, Report } from '../model/findings.js';
 import type { ChainNode } from './chain-cache.js';
 import { kernelProfile, parseKernelVersion, type KernelConfig, type KernelProfile } from '../model/kernel.js';
-import type { LockClassDecl, Scenario, Step, TaskDef } from '../model/scenario.js';
+import type { Frame } from '../model/frame.js';
+import type { LockClassDecl, LockRef, Scenario, Step, TaskDef } from '../model/scenario.js';
 import type { SourceSpan } from '../model/span.js';
 import type { TimelineEvent } from '../model/timeline.js';
 import { inputError } from '../diag/error.js';
 import { countDeps, depKinds } from './dep-graph.js';
 import { Lockdep, defaultLimits, type Limits } from './lockdep.js';
+import type { LockInstance } from './held-lock.js';
 import { TaskState } from './task-state.js';
 import { usageString } from './usage.js';
 
@@ -73,6 +75,32 @@ export class ReplaySession {
   step(task: number, s: Step): void {
     const t = this.tasks[task]!;
     this.engine.step(t, s);
+    t.pc++;
+  }
+
+  /**
+   * The lock instance of a reference, for acquire() and release(). Resolve it when the reference is
+   * first used (its class declared): the instance gets its address then, as step() would give it.
+   */
+  instance(ref: LockRef): LockInstance {
+    return this.engine.instance(ref);
+  }
+
+  /**
+   * Streaming fast path: the same as step(task, { op: 'acquire', ref, read, trylock, subclass,
+   * check, qrwlockRead, ip, stack, span }) for the instance of `ref`, without a Step object or a
+   * lookup by name. `span` is kept (a fresh object per call).
+   */
+  acquire(task: number, inst: LockInstance, read: 0 | 1 | 2, trylock: boolean, subclass: number, check: boolean, qrwlockRead: boolean, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    const t = this.tasks[task]!;
+    this.engine.acquireInstance(t, inst, read, trylock, subclass, check, qrwlockRead, ip, stack, span);
+    t.pc++;
+  }
+
+  /** Streaming fast path: step(task, { op: 'release', ... }) for a resolved instance; `span` may be reused by the caller. */
+  release(task: number, inst: LockInstance, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    const t = this.tasks[task]!;
+    this.engine.releaseInstance(t, inst, ip, stack, span);
     t.pc++;
   }
 

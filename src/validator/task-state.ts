@@ -37,6 +37,11 @@ export class TaskState {
 
   /** Index of the task in the scenario. */
   readonly index: number;
+  /** In a hardirq / softirq handler (kept in step with `contexts` by enterIrq/exitIrq). */
+  inHardirq = false;
+  inSoftirq = false;
+  /** task_irq_context(): bit1 hardirq handler, bit0 softirq handler. */
+  irqContext = 0;
 
   constructor(def: TaskDef, root: ChainNode, index = 0) {
     this.index = index;
@@ -48,21 +53,8 @@ export class TaskState {
     this.softirqsOnEvent = { event: 0, ip: { symbol: 'copy_process', offset: 0x6a1, size: 0x14d2 } };
   }
 
-  get inHardirq(): boolean {
-    return this.contexts.includes('hardirq');
-  }
-
-  get inSoftirq(): boolean {
-    return this.contexts.includes('softirq');
-  }
-
   get inInterrupt(): boolean {
     return this.contexts.length > 0 || this.bhCount > 0;
-  }
-
-  /** task_irq_context(): bit1 hardirq handler, bit0 softirq handler. */
-  get irqContext(): number {
-    return (this.inHardirq ? 2 : 0) | (this.inSoftirq ? 1 : 0);
   }
 
   /** All steps, `repeat` times over. */
@@ -78,6 +70,7 @@ export class TaskState {
   enterIrq(ctx: 'hardirq' | 'softirq'): void {
     this.saved.push({ hardirqsEnabled: this.hardirqsEnabled, softirqsEnabled: this.softirqsEnabled });
     this.contexts.push(ctx);
+    this.syncContext();
     if (ctx === 'hardirq') this.hardirqsEnabled = false;
     else {
       this.softirqsEnabled = false;
@@ -85,8 +78,15 @@ export class TaskState {
     }
   }
 
+  private syncContext(): void {
+    this.inHardirq = this.contexts.includes('hardirq');
+    this.inSoftirq = this.contexts.includes('softirq');
+    this.irqContext = (this.inHardirq ? 2 : 0) | (this.inSoftirq ? 1 : 0);
+  }
+
   exitIrq(): void {
     this.contexts.pop();
+    this.syncContext();
     const s = this.saved.pop();
     if (s) {
       this.hardirqsEnabled = s.hardirqsEnabled;
