@@ -19,16 +19,15 @@
 import { inputError } from '../../diag/error.js';
 import type { Frame } from '../../model/frame.js';
 import type { KernelConfig } from '../../model/kernel.js';
-import type { AcquireStep, LockClassDecl, LockRef, ReleaseStep, Step } from '../../model/scenario.js';
+import type { LockClassDecl, Step } from '../../model/scenario.js';
 import type { SourceSpan } from '../../model/span.js';
 import type { Report } from '../../model/findings.js';
 import type { Limits } from '../../validator/lockdep.js';
 import { ReplaySession, profileOf } from '../../validator/replay.js';
 import { TRACE_LIMITS, nameRules, type NameRuleOptions, type NameRules, type ReadRule } from './assumptions.js';
-import { ByteInterner } from './intern.js';
-import { IrqCtx, LineKind, TraceEvent, parseTraceLine, traceTimestamp } from './line-parser.js';
-import { LineSplitter } from './line-splitter.js';
-import { decodeRecord, type TraceBatch } from './records.js';
+import type { LockInstance } from '../../validator/held-lock.js';
+import { IrqCtx, LineKind } from './line-parser.js';
+import { CTX_SHIFT, F_BH_OFF, F_HAS_FLAGS, F_IRQS_OFF, F_READ, F_TRY, RECORD_SIZE, TraceRecordParser, type TraceBatch } from './records.js';
 
 export interface TraceImportOptions {
   /** Name used in spans and reports. */
@@ -100,8 +99,8 @@ export interface TraceImportResult {
 
 /** A held lock as the importer tracks it (the validator keeps the real held_lock). */
 interface Held {
-  hi: number;
-  lo: number;
+  /** Lock map id (address and name). */
+  map: number;
   name: number;
   sub: number;
   read: 0 | 1 | 2;
@@ -132,8 +131,8 @@ interface NameInfo {
   id: string;
   check: boolean;
   read: ReadRule;
-  /** LockRef per instance index. */
-  refs: LockRef[];
+  /** The validator's lock instance per instance index (resolved at its first acquisition). */
+  insts: LockInstance[];
 }
 
 const UNKNOWN_IP: Frame = Object.freeze({ symbol: 'unknown', offset: 0, size: 0 }) as Frame;
@@ -147,11 +146,12 @@ const MAX_SUBCLASSES = 8;
 const ACQUIRE_GAP = 20;
 const DEFAULT_KERNEL = '6.1.192';
 const ELLIPSIS_COMM = '<...>';
-const EMPTY = new Uint8Array(0);
 
 const TRACE_HINT =
   'expected ftrace text lines like "bash-1337 [002] d..1. 127.240361: lock_acquire: ffff88800429d018 read &sig->lock" ' +
   '(cat /sys/kernel/tracing/trace, or trace-cmd report); pass --lenient to skip malformed lines';
+
+type IrqStep = Extract<Step, { op: 'irqoff' | 'irqon' | 'bhoff' | 'bhon' }>;
 
 export class TraceImporter {
   readonly stats: TraceImportStats = {
@@ -183,11 +183,17 @@ export class TraceImporter {
   readonly session: ReplaySession;
   private readonly opts: TraceImportOptions;
   private readonly rules: NameRules;
-  private readonly names = new ByteInterner();
-  private readonly comms = new ByteInterner();
+  /** Names, comms and lock maps (address high/low, name) by id, as the parser numbered them. */
+  private readonly names: string[] = [];
+  private readonly comms: string[] = [];
+  private readonly mapHi: number[] = [];
+  private readonly mapLo: number[] = [];
+  private readonly mapName: number[] = [];
+  /** Per map: 0 not known yet, 1 a self-test map, 2 not one (while only the boot task has run). */
+  private mapSelftest = new Uint8Array(1024);
   private readonly nameInfo: NameInfo[] = [];
-  private readonly ev = new TraceEvent();
-  private readonly splitter: LineSplitter;
+  /** Parses what push() is given (the CLI's worker parses elsewhere and calls pushBatch()). */
+  private parser: TraceRecordParser | undefined;
   private readonly tasks = new Map<number, TaskInfo>();
   private readonly taskList: TaskInfo[] = [];
   /** A lock_release event has been seen since tracing (re)started: acquisitions count from now. */
@@ -196,40 +202,21 @@ export class TraceImporter {
   private releaseRun = 0;
   /** Key of the first task; undefined once another task has appeared. */
   private bootTask: number | undefined = NaN;
-  /** Self-test maps to ignore: `name:hi:lo`. */
-  private readonly selftestMaps = new Set<string>();
+  /** Line of the event being imported. */
   private line = 0;
-  private finalLine = false;
-  /**
-   * The acquire and release steps handed to the validator, reused: it copies what it keeps (ip,
-   * stack, span) and never holds on to the step itself. Saves two allocations per event.
-   */
-  private readonly acquireStep: AcquireStep = {
-    op: 'acquire',
-    ref: { lock: '', instance: 0 },
-    read: 0,
-    trylock: false,
-    subclass: 0,
-    check: true,
-    ip: UNKNOWN_IP,
-    stack: NO_STACK,
-    span: { file: '', line: 0, col: 1 },
-  };
-  private readonly releaseStep: ReleaseStep = { op: 'release', ref: { lock: '', instance: 0 }, ip: UNKNOWN_IP, stack: NO_STACK, span: { file: '', line: 0, col: 1 } };
+  /** The span given with releases (the validator copies it when it keeps it). */
+  private readonly releaseSpan: SourceSpan;
+  /** The irq steps handed to the validator, reused (it keeps nothing of a step but its span). */
+  private readonly irqSteps: Record<IrqStep['op'], IrqStep>;
   /** Held entries no longer in use (pooled: one is needed per acquisition). */
   private readonly freeHeld: Held[] = [];
-  /** Where the last event's timestamp is (read once, at the end). */
-  private lastTsBuf: Uint8Array | undefined;
-  private lastTsEnd = 0;
-  /** Timestamps and line count from batches (pushBatch). */
+  /** Timestamps and line count from batches. */
   private batchFirstTs = NaN;
   private lastTsValue = NaN;
   private batchLines = 0;
   /** Last task looked up, by key (consecutive events mostly come from one task). */
   private lastKey = NaN;
   private lastTask: TaskInfo | undefined;
-  /** Name ids that have self-test maps (1) or not (0). */
-  private selftestName = new Uint8Array(64);
 
   constructor(opts: TraceImportOptions) {
     this.opts = opts;
@@ -238,27 +225,42 @@ export class TraceImporter {
       stopAfterFirst: opts.stopAfterFirst ?? false,
       ...(opts.limits ? { limits: opts.limits } : {}),
     });
-    this.splitter = new LineSplitter((buf, s, e, line) => this.onLine(buf, s, e, line));
+    this.releaseSpan = { file: opts.file, line: 0, col: 1 };
+    const irq = (op: IrqStep['op']): IrqStep => ({ op, ip: UNKNOWN_IP, stack: NO_STACK, span: this.releaseSpan });
+    this.irqSteps = { irqoff: irq('irqoff'), irqon: irq('irqon'), bhoff: irq('bhoff'), bhon: irq('bhon') };
   }
 
   /** Bytes consumed so far (for progress). */
   get bytes(): number {
-    return this.splitter.bytes;
+    return this.parser?.bytes ?? 0;
   }
 
   /** Feeds the next chunk of trace text. */
   push(chunk: Uint8Array): void {
-    this.splitter.push(chunk);
+    this.ownParser().push(chunk);
   }
 
-  /** Ends the input and returns the report. */
-  end(): TraceImportResult {
-    this.finalLine = true;
-    this.splitter.end();
+  private ownParser(): TraceRecordParser {
+    if (!this.parser) {
+      const p = new TraceRecordParser((b) => {
+        this.pushBatch(b);
+        p.recycle(b.records);
+      });
+      this.parser = p;
+    }
+    return this.parser;
+  }
+
+  /**
+   * Ends the input and returns the report. `interrupted`: the input stopped early (Ctrl-C), so an
+   * unfinished last line is dropped rather than read as a truncated one.
+   */
+  end(o: { interrupted?: boolean } = {}): TraceImportResult {
+    this.parser?.end(o.interrupted);
     const report = this.session.finish();
     const s = this.stats;
-    s.lastTs = this.lastTsBuf ? traceTimestamp(this.lastTsBuf, this.lastTsEnd) : this.lastTsValue;
-    s.lines = Math.max(this.splitter.line, this.batchLines);
+    s.lastTs = this.lastTsValue;
+    s.lines = Math.max(this.parser?.line ?? 0, this.batchLines);
     s.tasks = this.taskList.length;
     s.classes = report.stats.classes;
     s.dependencies = report.stats.dependencies;
@@ -285,83 +287,65 @@ export class TraceImporter {
   }
 
   // -------------------------------------------------------------------------------------------------
-  // Lines
-
-  private onLine(buf: Uint8Array, start: number, end: number, line: number): void {
-    this.dispatch(parseTraceLine(buf, start, end, this.ev, this.names, this.comms), line, this.finalLine);
-  }
+  // Records
 
   /**
-   * Feeds a batch of lines parsed elsewhere (records.ts: the CLI parses in a worker thread). Batches
-   * must come in order, from one TraceRecordParser, and are the only input of this importer then.
+   * Feeds a batch of parsed lines (records.ts; the CLI parses in a worker thread). Batches must come
+   * in order, from one TraceRecordParser, and are the only input of this importer then.
    */
   pushBatch(b: TraceBatch): void {
-    for (const n of b.names) this.names.internString(n);
-    for (const c of b.comms) this.comms.internString(c);
+    for (const n of b.names) this.names.push(n);
+    for (const c of b.comms) this.comms.push(c);
+    const m = b.maps;
+    for (let i = 0; i < m.length; i += 3) {
+      this.mapHi.push(m[i]!);
+      this.mapLo.push(m[i + 1]!);
+      this.mapName.push(m[i + 2]!);
+    }
     this.stats.otherEvents += b.otherEvents;
     this.stats.lostEvents += b.lostEvents;
+    this.batchLines = b.lines;
     if (!b.count) return;
     this.batchFirstTs = b.firstTs;
-    const ev = this.ev;
-    ev.buf = EMPTY;
-    for (let i = 0; i < b.count; i++) {
-      const kind = decodeRecord(b, i, ev);
-      this.dispatch(kind, ev.line, kind === LineKind.Bad && ev.trylock);
+    const r = b.records;
+    const s = this.stats;
+    for (let i = 0, o = 0; i < b.count; i++, o += RECORD_SIZE) {
+      const w = r[o]!;
+      const kind = w & 15;
+      const line = r[o + 1]!;
+      this.line = line;
+      if (kind === LineKind.Acquire) {
+        s.acquires++;
+        this.event(true, w, r[o + 2]!, r[o + 3]!, r[o + 4]!, r[o + 5]!);
+      } else if (kind === LineKind.Release) {
+        s.releases++;
+        this.event(false, w, r[o + 2]!, r[o + 3]!, r[o + 4]!, r[o + 5]!);
+      } else {
+        this.badLine(b.errors[r[o + 4]!]!, r[o + 2]!, line, (w & F_TRY) !== 0);
+      }
     }
     if (!Number.isNaN(b.lastTs)) this.lastTsValue = b.lastTs;
-    this.batchLines = b.lines;
   }
 
-  private dispatch(kind: LineKind, line: number, isLast: boolean): void {
-    const ev = this.ev;
-    this.line = line;
-    switch (kind) {
-      case LineKind.Acquire:
-        this.stats.acquires++;
-        this.event(true);
-        return;
-      case LineKind.Release:
-        this.stats.releases++;
-        this.event(false);
-        return;
-      case LineKind.OtherEvent:
-        this.stats.otherEvents++;
-        return;
-      case LineKind.Lost:
-        this.stats.lostEvents += ev.lost;
-        return;
-      case LineKind.Header:
-        return;
-      case LineKind.Bad:
-        this.badLine(ev, line, isLast);
-        return;
-    }
-  }
-
-  private badLine(ev: TraceEvent, line: number, isLast: boolean): void {
+  private badLine(error: string, col: number, line: number, isLast: boolean): void {
     this.stats.badLines++;
     if (this.opts.lenient || isLast) {
-      if (this.badLineMessages.length < 5) this.badLineMessages.push(`${this.opts.file}:${line}:${ev.errorCol + 1}: ${ev.error}`);
+      if (this.badLineMessages.length < 5) this.badLineMessages.push(`${this.opts.file}:${line}:${col + 1}: ${error}`);
       return;
     }
-    throw inputError('script-syntax', ev.error, { file: this.opts.file, line, col: ev.errorCol + 1 }, TRACE_HINT);
+    throw inputError('script-syntax', error, { file: this.opts.file, line, col: col + 1 }, TRACE_HINT);
   }
 
-  private event(acquire: boolean): void {
-    const ev = this.ev;
+  private event(acquire: boolean, w: number, pid: number, cpu: number, map: number, comm: number): void {
     const s = this.stats;
-    s.events++;
-    if (ev.buf.length) {
-      if (s.events === 1) s.firstTs = traceTimestamp(ev.buf, ev.tsEnd);
-      this.lastTsBuf = ev.buf;
-      this.lastTsEnd = ev.tsEnd;
-    } else if (s.events === 1) s.firstTs = this.batchFirstTs;
-    const task = this.taskFor(ev);
-    if (ev.ctx === IrqCtx.Nmi) {
+    if (++s.events === 1) s.firstTs = this.batchFirstTs;
+    const task = this.taskFor(pid, cpu, comm);
+    const ctx = (w >>> CTX_SHIFT) & 7;
+    if (ctx === IrqCtx.Nmi) {
       s.nmiEvents++;
       return;
     }
-    if (this.isSelftest(ev)) {
+    if (this.isSelftest(map)) {
       s.selftestEvents++;
       return;
     }
@@ -372,35 +356,35 @@ export class TraceImporter {
         s.skippedBeforeFirstRelease++;
         return;
       }
-      if (ev.hasFlags) this.sync(task, ev);
-      this.acquire(task, ev);
+      if (w & F_HAS_FLAGS) this.sync(task, ctx, (w & F_IRQS_OFF) !== 0, (w & F_BH_OFF) !== 0);
+      this.acquire(task, map, (w & F_TRY) !== 0, (w & F_READ) !== 0);
     } else {
       this.releaseRun++;
       this.seenRelease = true;
-      if (ev.hasFlags) this.sync(task, ev);
-      this.release(task, ev);
+      if (w & F_HAS_FLAGS) this.sync(task, ctx, (w & F_IRQS_OFF) !== 0, (w & F_BH_OFF) !== 0);
+      this.release(task, map);
     }
   }
 
   // -------------------------------------------------------------------------------------------------
   // Tasks
 
-  private taskFor(ev: TraceEvent): TaskInfo {
-    const key = ev.pid !== 0 ? ev.pid : -(ev.cpu + 2);
+  private taskFor(pid: number, cpu: number, comm: number): TaskInfo {
+    const key = pid !== 0 ? pid : -(cpu + 2);
     const last = this.lastTask;
-    if (key === this.lastKey && last && last.comm === ev.comm) return last;
+    if (key === this.lastKey && last && last.comm === comm) return last;
     if (this.bootTask !== undefined) {
       if (Number.isNaN(this.bootTask)) this.bootTask = key;
       else if (this.bootTask !== key) this.bootTask = undefined;
     }
     let t = this.tasks.get(key);
-    if (t && t.comm !== ev.comm && !t.held.length && !t.ctx.length && this.comms.str(ev.comm) !== ELLIPSIS_COMM) {
+    if (t && t.comm !== comm && !t.held.length && !t.ctx.length && this.comms[comm] !== ELLIPSIS_COMM) {
       t = undefined; // exec or rename: a new task from here on
     }
     if (!t) {
-      const commStr = ev.pid === 0 ? `swapper/${Math.max(ev.cpu, 0)}` : this.comms.str(ev.comm);
-      const idx = this.session.addTask({ name: commStr, pid: ev.pid, cpu: Math.max(ev.cpu, 0), steps: [], span: this.span() });
-      t = { idx, pid: ev.pid, comm: ev.comm, ctx: [], seg: 0, hardEnabled: true, softEnabled: true, bhOff: false, saved: [], held: [] };
+      const commStr = pid === 0 ? `swapper/${Math.max(cpu, 0)}` : this.comms[comm]!;
+      const idx = this.session.addTask({ name: commStr, pid, cpu: Math.max(cpu, 0), steps: [], span: this.span() });
+      t = { idx, pid, comm, ctx: [], seg: 0, hardEnabled: true, softEnabled: true, bhOff: false, saved: [], held: [] };
       this.tasks.set(key, t);
       this.taskList.push(t);
     }
@@ -410,22 +394,21 @@ export class TraceImporter {
   }
 
   /** Boot self-tests: while only the boot task has run, maps named like the self-tests' are ignored. */
-  private isSelftest(ev: TraceEvent): boolean {
+  private isSelftest(map: number): boolean {
     if (this.opts.keepSelftests) return false;
-    if (this.bootTask !== undefined) {
-      const isStatic = ev.addrHi === 0xffffffff && ev.addrLo >= 0x80000000;
-      if (this.rules.selftest(this.names.str(ev.name), isStatic)) {
-        if (ev.name >= this.selftestName.length) {
-          const grown = new Uint8Array(Math.max(ev.name + 1, this.selftestName.length * 2));
-          grown.set(this.selftestName);
-          this.selftestName = grown;
-        }
-        this.selftestName[ev.name] = 1;
-        this.selftestMaps.add(`${ev.name}:${ev.addrHi}:${ev.addrLo}`);
-        return true;
-      }
+    if (map >= this.mapSelftest.length) {
+      const grown = new Uint8Array(Math.max(map + 1, this.mapSelftest.length * 2));
+      grown.set(this.mapSelftest);
+      this.mapSelftest = grown;
     }
-    return this.selftestName[ev.name] === 1 && this.selftestMaps.has(`${ev.name}:${ev.addrHi}:${ev.addrLo}`);
+    const known = this.mapSelftest[map]!;
+    if (this.bootTask !== undefined && known === 0) {
+      const hi = this.mapHi[map]!;
+      const lo = this.mapLo[map]!;
+      const isStatic = hi === 0xffffffff && lo >= 0x80000000;
+      this.mapSelftest[map] = this.rules.selftest(this.names[this.mapName[map]!]!, isStatic) ? 1 : 2;
+    }
+    return this.mapSelftest[map] === 1;
   }
 
   private span(): SourceSpan {
@@ -436,13 +419,19 @@ export class TraceImporter {
     this.session.step(t.idx, step);
   }
 
+  private irqStep(t: TaskInfo, op: IrqStep['op']): void {
+    const step = this.irqSteps[op];
+    this.releaseSpan.line = this.line;
+    this.session.step(t.idx, step);
+  }
+
   /**
    * Brings the task's interrupt context and irq/bh state in line with the flags of the event:
    * interrupt handlers that returned are exited (releasing what they still hold), new ones entered,
    * then local_irq_disable/enable and local_bh_disable/enable are replayed as transitions.
    */
-  private sync(t: TaskInfo, ev: TraceEvent): void {
-    const want = ev.ctx === IrqCtx.Process ? 0 : ev.ctx === IrqCtx.Softirq ? 1 : ev.ctx === IrqCtx.Hardirq ? 2 : 3;
+  private sync(t: TaskInfo, ctx: number, irqsOff: boolean, bhOff: boolean): void {
+    const want = ctx === IrqCtx.Process ? 0 : ctx === IrqCtx.Softirq ? 1 : ctx === IrqCtx.Hardirq ? 2 : 3;
     const cur = t.ctx;
     // Fast path: process context, nothing running on top.
     if (want !== 0 || cur.length !== 0) {
@@ -452,15 +441,15 @@ export class TraceImporter {
       while (cur.length > common) this.exitIrq(t);
       for (let i = common; i < wantList.length; i++) this.enterIrq(t, wantList[i]!);
     }
-    if (ev.irqsOff === t.hardEnabled) {
-      t.hardEnabled = !ev.irqsOff;
-      this.feed(t, { op: ev.irqsOff ? 'irqoff' : 'irqon', ip: UNKNOWN_IP, stack: NO_STACK, span: this.span() });
+    if (irqsOff === t.hardEnabled) {
+      t.hardEnabled = !irqsOff;
+      this.irqStep(t, irqsOff ? 'irqoff' : 'irqon');
     }
-    if (ev.bhOff !== t.bhOff) {
-      t.bhOff = ev.bhOff;
-      this.feed(t, { op: ev.bhOff ? 'bhoff' : 'bhon', ip: UNKNOWN_IP, stack: NO_STACK, span: this.span() });
+    if (bhOff !== t.bhOff) {
+      t.bhOff = bhOff;
+      this.irqStep(t, bhOff ? 'bhoff' : 'bhon');
       // mirrors lockdep_softirqs_off()/on() as the validator applies them
-      if (ev.bhOff) t.softEnabled = false;
+      if (bhOff) t.softEnabled = false;
       else if (!t.ctx.includes(1)) t.softEnabled = true;
     }
   }
@@ -497,9 +486,9 @@ export class TraceImporter {
   private info(name: number): NameInfo {
     let n = this.nameInfo[name];
     if (!n) {
-      const str = this.names.str(name);
+      const str = this.names[name]!;
       const check = !this.rules.novalidate(str);
-      n = { id: `n${name}`, check, read: this.rules.read(str), refs: [] };
+      n = { id: `n${name}`, check, read: this.rules.read(str), insts: [] };
       const decl: LockClassDecl = { id: n.id, name: str, kind: 'lockdep_map', novalidate: !check, wait: { outer: 0, inner: 0 }, span: this.span() };
       this.session.declareClass(decl);
       this.nameInfo[name] = n;
@@ -507,10 +496,9 @@ export class TraceImporter {
     return n;
   }
 
-  private ref(n: NameInfo, inst: number): LockRef {
-    let r = n.refs[inst];
-    if (!r) r = n.refs[inst] = { lock: n.id, instance: inst };
-    return r;
+  /** The validator's instance `inst` of a name (resolved, and so numbered, at its first acquisition). */
+  private instance(n: NameInfo, inst: number): LockInstance {
+    return n.insts[inst] ?? (n.insts[inst] = this.session.instance({ lock: n.id, instance: inst }));
   }
 
   /**
@@ -521,25 +509,24 @@ export class TraceImporter {
    *     shared holders is a recursive read, anything else gets the next subclass;
    *  3. the instance index is the smallest one not held by the task under this name.
    */
-  private acquire(t: TaskInfo, ev: TraceEvent): void {
-    const name = ev.name;
+  private acquire(t: TaskInfo, map: number, trylock: boolean, isRead: boolean): void {
+    const name = this.mapName[map]!;
     const n = this.info(name);
     let read: 0 | 1 | 2 = 0;
     let qrw = false;
-    if (ev.read) {
+    if (isRead) {
       read = n.read === 'recursive' ? 2 : 1;
       qrw = n.read === 'qrwlock';
     }
     const held = t.held;
     let same = -1;
     for (let i = held.length - 1; i >= 0; i--) {
-      const h = held[i]!;
-      if (h.name === name && h.lo === ev.addrLo && h.hi === ev.addrHi) {
+      if (held[i]!.map === map) {
         same = i;
         break;
       }
     }
-    if (same >= 0 && !(ev.read && held[same]!.read)) {
+    if (same >= 0 && !(isRead && held[same]!.read)) {
       this.stats.lostReleases++;
       this.releaseAt(t, same);
       same = -1;
@@ -570,8 +557,8 @@ export class TraceImporter {
         inst = 0;
         while (inst < 31 && used & (1 << inst)) inst++;
         if (inst === 31) inst = 31 + count;
-        if (n.check && !ev.trylock) {
-          if (ev.read && allRead) {
+        if (n.check && !trylock) {
+          if (isRead && allRead) {
             read = 2;
             qrw = false;
             this.stats.recursiveReadAssumed++;
@@ -580,7 +567,7 @@ export class TraceImporter {
             this.stats.subclassAssumed++;
             if (sub >= MAX_SUBCLASSES) {
               this.stats.tooDeep++;
-              held.push(this.newHeld(ev, name, sub, read, inst, t.seg, true));
+              held.push(this.newHeld(map, name, sub, read, inst, t.seg, true));
               return;
             }
           }
@@ -589,24 +576,14 @@ export class TraceImporter {
         inst = 0;
       }
     }
-    const step = this.acquireStep;
-    step.ref = this.ref(n, inst);
-    step.read = read;
-    step.trylock = ev.trylock;
-    step.subclass = sub;
-    step.check = n.check;
-    step.span = this.span();
-    if (qrw) step.qrwlockRead = true;
-    else if (step.qrwlockRead) delete step.qrwlockRead;
-    this.feed(t, step);
-    held.push(this.newHeld(ev, name, sub, read, inst, t.seg, false));
+    this.session.acquire(t.idx, this.instance(n, inst), read, trylock, sub, n.check, qrw, UNKNOWN_IP, NO_STACK, this.span());
+    held.push(this.newHeld(map, name, sub, read, inst, t.seg, false));
   }
 
-  private newHeld(ev: TraceEvent, name: number, sub: number, read: 0 | 1 | 2, inst: number, seg: number, skipped: boolean): Held {
+  private newHeld(map: number, name: number, sub: number, read: 0 | 1 | 2, inst: number, seg: number, skipped: boolean): Held {
     const h = this.freeHeld.pop();
-    if (!h) return { hi: ev.addrHi, lo: ev.addrLo, name, sub, read, inst, seg, skipped };
-    h.hi = ev.addrHi;
-    h.lo = ev.addrLo;
+    if (!h) return { map, name, sub, read, inst, seg, skipped };
+    h.map = map;
     h.name = name;
     h.sub = sub;
     h.read = read;
@@ -617,7 +594,7 @@ export class TraceImporter {
   }
 
   /** lock_release: the map must be held in the task's top irq segment (find_held_lock()). */
-  private release(t: TaskInfo, ev: TraceEvent): void {
+  private release(t: TaskInfo, map: number): void {
     const held = t.held;
     let i = held.length - 1;
     if (i >= 0) {
@@ -628,7 +605,7 @@ export class TraceImporter {
           i = -1;
           break;
         }
-        if (h.name === ev.name && h.lo === ev.addrLo && h.hi === ev.addrHi) break;
+        if (h.map === map) break;
       }
     }
     if (i < 0) {
@@ -645,10 +622,8 @@ export class TraceImporter {
     else held.splice(i, 1);
     this.freeHeld.push(h);
     if (h.skipped) return;
-    const step = this.releaseStep;
-    step.ref = this.ref(this.nameInfo[h.name]!, h.inst);
-    step.span = this.span();
-    this.feed(t, step);
+    this.releaseSpan.line = this.line;
+    this.session.release(t.idx, this.nameInfo[h.name]!.insts[h.inst]!, UNKNOWN_IP, NO_STACK, this.releaseSpan);
   }
 }
 

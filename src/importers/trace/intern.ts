@@ -85,6 +85,11 @@ export class ByteInterner {
     return this.strings[id]!;
   }
 
+  /** The bytes of an interned string (not to be modified). */
+  bytesOf(id: number): Uint8Array {
+    return this.bytes[id]!;
+  }
+
   private grow(): void {
     const size = this.slots.length * 2;
     this.slots = new Int32Array(size);

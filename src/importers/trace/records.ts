@@ -1,24 +1,32 @@
 /**
- * Parsed trace lines as compact batches of numbers, so that parsing can run on another thread than
- * validation (the CLI parses in a worker and validates on the main thread). A batch holds up to
- * BATCH_EVENTS events of RECORD_SIZE int32s each, plus the names and comms first seen in it (ids are
- * dense and in first-seen order on both sides) and the counts of the lines that are not events.
+ * Trace text → compact batches of parsed events, so that parsing can run on another thread than
+ * validation (the CLI parses in a worker and validates on the main thread; without a worker the
+ * importer runs the same parser in place). A batch holds up to BATCH_EVENTS records of RECORD_SIZE
+ * int32s, plus the names, comms and lock maps first seen in it (ids are dense and in first-seen order
+ * on both sides) and the counts of the lines that are not events.
+ *
+ * Speed: the lines of /sys/kernel/tracing/trace have fixed columns (trace_print_context():
+ * `%16s-%-7d [%03d] %5s %5lu.%06lu: `), so most lines are parsed by fixedLine() with a handful of
+ * loads: the comm is looked up by pid (the 16-byte comm field compared as four words), the lock map
+ * by its 16 hex digits (compared as four words) and its name (compared byte by byte). A lock map is
+ * identified by (address, name): the map id in a record replaces both, so the importer compares one
+ * number per held lock. Anything else goes through the general parser (line-parser.ts), which
+ * accepts every layout the importer understands; both give the same record for a line.
  */
 import { ByteInterner } from './intern.js';
 import { LineKind, TraceEvent, parseTraceLine, traceTimestamp } from './line-parser.js';
-import { LineSplitter } from './line-splitter.js';
 
-/** int32s per record: kind|flags, line, pid, cpu, addrHi, addrLo, name, comm. */
-export const RECORD_SIZE = 8;
+/** int32s per record: kind|flags, line, pid, cpu, map, comm. */
+export const RECORD_SIZE = 6;
 export const BATCH_EVENTS = 1 << 15;
 
-/** Record flag bits (above the 4-bit kind). */
-const F_HAS_FLAGS = 1 << 4;
-const F_IRQS_OFF = 1 << 5;
-const F_BH_OFF = 1 << 6;
-const F_TRY = 1 << 7;
-const F_READ = 1 << 8;
-const CTX_SHIFT = 9;
+/** Record word 0: the kind in bits 0–3, then these flags, then the irq context (IrqCtx) from bit CTX_SHIFT. */
+export const F_HAS_FLAGS = 1 << 4;
+export const F_IRQS_OFF = 1 << 5;
+export const F_BH_OFF = 1 << 6;
+export const F_TRY = 1 << 7;
+export const F_READ = 1 << 8;
+export const CTX_SHIFT = 9;
 
 export interface TraceBatch {
   records: Int32Array;
@@ -27,10 +35,12 @@ export interface TraceBatch {
   /** Names and comms first seen in this batch, in id order. */
   names: string[];
   comms: string[];
+  /** Lock maps first seen in this batch, in id order: (address high, address low, name id) triples. */
+  maps: number[];
   /** Lines of other events, and events the ring buffer lost. */
   otherEvents: number;
   lostEvents: number;
-  /** Malformed lines (kind Bad records point here: [line, col] in the record, message by index). */
+  /** Malformed lines (a Bad record holds [kind, line, column, 0, message index]). */
   errors: string[];
   /** Timestamps of the batch's first and last events (NaN without events). */
   firstTs: number;
@@ -40,52 +50,364 @@ export interface TraceBatch {
   bytes: number;
 }
 
-/** Splits and parses chunks into batches; `onBatch` gets each full batch (and the last at end()). */
+// Bytes of the fixed layout.
+const SP = 0x20;
+const TAB = 0x09;
+const DASH = 0x2d;
+const DOT = 0x2e;
+const COLON = 0x3a;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const HASH = 0x23;
+const CR = 0x0d;
+
+/** Hex digit values by byte, -1 for anything else. */
+const HEX = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let c = 0; c < 10; c++) t[0x30 + c] = c;
+  for (let c = 0; c < 6; c++) t[0x61 + c] = t[0x41 + c] = 10 + c;
+  return t;
+})();
+
+/** "lock_acq", "uire: ", "lock_rel", "ease: " as little-endian words (the event name at column 51). */
+const W_LOCK = 0x6b636f6c; // "lock"
+const W_ACQ = 0x7163615f; // "_acq"
+const W_UIRE = 0x65726975; // "uire"
+const W_REL = 0x6c65725f; // "_rel"
+const W_EASE = 0x65736165; // "ease"
+const H_COLSP = 0x203a; // ": "
+
+/** Column of the fixed layout (from the start of the line). */
+const C_DASH = 16;
+const C_LBR = 25;
+const C_RBR = 29;
+const C_FLAGS = 31;
+const C_TSDOT = 42;
+const C_COLON = 49;
+const C_EVENT = 51;
+const C_ADDR = 65;
+const C_NAME = 82;
+
+const MAP_CACHE = 1 << 16;
+const COMM_CACHE = 1 << 15;
+
+/**
+ * Lock maps, interned: (address, name id) → dense id. A full open-addressing table, and in front of
+ * it a direct-mapped cache keyed by the raw hex digits of the address (fixedLine()).
+ */
+class MapTable {
+  hi: number[] = [];
+  lo: number[] = [];
+  name: number[] = [];
+  private slots = new Int32Array(1 << 12);
+  private mask = (1 << 12) - 1;
+
+  get size(): number {
+    return this.name.length;
+  }
+
+  intern(hi: number, lo: number, name: number): number {
+    const h = hash3(hi, lo, name);
+    let s = h & this.mask;
+    for (;;) {
+      const v = this.slots[s]!;
+      if (v === 0) break;
+      const id = v - 1;
+      if (this.lo[id] === lo && this.hi[id] === hi && this.name[id] === name) return id;
+      s = (s + 1) & this.mask;
+    }
+    const id = this.name.length;
+    this.hi.push(hi);
+    this.lo.push(lo);
+    this.name.push(name);
+    this.slots[s] = id + 1;
+    if (this.name.length * 2 > this.mask) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const size = this.slots.length * 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (let id = 0; id < this.name.length; id++) {
+      let s = hash3(this.hi[id]!, this.lo[id]!, this.name[id]!) & this.mask;
+      while (this.slots[s] !== 0) s = (s + 1) & this.mask;
+      this.slots[s] = id + 1;
+    }
+  }
+}
+
+function hash3(a: number, b: number, c: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ b, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ c, 0x27d4eb2f);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Splits chunks into lines and parses them into batches; `onBatch` gets each full batch (and the last at end()). */
 export class TraceRecordParser {
   private readonly names = new ByteInterner();
   private readonly comms = new ByteInterner();
+  private readonly maps = new MapTable();
   private readonly ev = new TraceEvent();
-  private readonly splitter: LineSplitter;
   private batch: TraceBatch;
   private sentNames = 0;
   private sentComms = 0;
+  private sentMaps = 0;
   private lastBuf: Uint8Array | undefined;
   private lastTsEnd = 0;
   private final = false;
+  /** Records buffers handed back (recycle()), reused for new batches. */
+  private readonly spare: Int32Array[] = [];
+  /** The rest of the last chunk after its last newline. */
+  private rest: Uint8Array | undefined;
+  /** Lines seen so far (the 1-based number of the last one). */
+  line = 0;
+  /** Bytes consumed so far. */
+  bytes = 0;
+
+  // fixedLine() caches: lock maps by the words of their hex address, comms by pid.
+  private readonly mapW0 = new Int32Array(MAP_CACHE);
+  private readonly mapW1 = new Int32Array(MAP_CACHE);
+  private readonly mapW2 = new Int32Array(MAP_CACHE);
+  private readonly mapW3 = new Int32Array(MAP_CACHE);
+  /** Map id + 1 (0: empty). */
+  private readonly mapId = new Int32Array(MAP_CACHE);
+  private readonly commPid = new Int32Array(COMM_CACHE).fill(-1);
+  private readonly commW0 = new Int32Array(COMM_CACHE);
+  private readonly commW1 = new Int32Array(COMM_CACHE);
+  private readonly commW2 = new Int32Array(COMM_CACHE);
+  private readonly commW3 = new Int32Array(COMM_CACHE);
+  private readonly commId = new Int32Array(COMM_CACHE);
 
   constructor(private readonly onBatch: (b: TraceBatch) => void) {
-    this.splitter = new LineSplitter((buf, s, e, line) => this.onLine(buf, s, e, line));
     this.batch = this.fresh();
   }
 
+  /** Feeds the next chunk of text. */
   push(chunk: Uint8Array): void {
-    this.splitter.push(chunk);
+    this.bytes += chunk.length;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let pos = 0;
+    if (this.rest) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        this.rest = concat(this.rest, buf);
+        return;
+      }
+      const joined = concat(this.rest, buf.subarray(0, nl));
+      this.rest = undefined;
+      this.lines(joined, new DataView(joined.buffer, joined.byteOffset, joined.length), 0, joined.length, true);
+      pos = nl + 1;
+    }
+    const n = buf.length;
+    pos = this.lines(buf, new DataView(buf.buffer, buf.byteOffset, n), pos, n, false);
+    if (pos < n) this.rest = buf.subarray(pos);
   }
 
-  /** Flushes the last line and the last batch. A malformed last line is marked as truncated. */
-  end(): void {
+  /**
+   * Flushes the last line (without a newline: a malformed one is marked as truncated) and the last
+   * batch. `dropRest`: the input was cut short; an unfinished last line is dropped.
+   */
+  end(dropRest = false): void {
     this.final = true;
-    this.splitter.end();
+    const r = this.rest;
+    this.rest = undefined;
+    if (r && r.length && !dropRest) this.lines(r, new DataView(r.buffer, r.byteOffset, r.length), 0, r.length, true);
     this.flush();
   }
 
+  /** Gives a batch's records buffer back for reuse (after the batch has been consumed). */
+  recycle(records: Int32Array): void {
+    if (records.length === BATCH_EVENTS * RECORD_SIZE && this.spare.length < 8) this.spare.push(records);
+  }
+
   private fresh(): TraceBatch {
-    return { records: new Int32Array(BATCH_EVENTS * RECORD_SIZE), count: 0, names: [], comms: [], otherEvents: 0, lostEvents: 0, errors: [], firstTs: NaN, lastTs: NaN, lines: 0, bytes: 0 };
+    const records = this.spare.pop() ?? new Int32Array(BATCH_EVENTS * RECORD_SIZE);
+    return { records, count: 0, names: [], comms: [], maps: [], otherEvents: 0, lostEvents: 0, errors: [], firstTs: NaN, lastTs: NaN, lines: 0, bytes: 0 };
   }
 
   private flush(): void {
     const b = this.batch;
     for (; this.sentNames < this.names.size; this.sentNames++) b.names.push(this.names.str(this.sentNames));
     for (; this.sentComms < this.comms.size; this.sentComms++) b.comms.push(this.comms.str(this.sentComms));
+    const m = this.maps;
+    for (; this.sentMaps < m.size; this.sentMaps++) b.maps.push(m.hi[this.sentMaps]!, m.lo[this.sentMaps]!, m.name[this.sentMaps]!);
     if (this.lastBuf) b.lastTs = traceTimestamp(this.lastBuf, this.lastTsEnd);
     this.lastBuf = undefined;
-    b.lines = this.splitter.line;
-    b.bytes = this.splitter.bytes;
+    b.lines = this.line;
+    b.bytes = this.bytes;
     this.batch = this.fresh();
     this.onBatch(b);
   }
 
-  private onLine(buf: Uint8Array, start: number, end: number, line: number): void {
+  /**
+   * Parses the lines of buf[pos, n): all of it when `whole` (one line), else up to the last
+   * newline. Returns where the unparsed rest starts.
+   */
+  private lines(buf: Uint8Array, dv: DataView, pos: number, n: number, whole: boolean): number {
+    for (;;) {
+      // The line end. A fixed-layout line has no newline before its name (fixedLine() checks every
+      // byte up to there), so a short scan from the name finds it; anything else uses indexOf().
+      let e = n;
+      if (!whole) {
+        e = -1;
+        if (pos + C_NAME < n) {
+          let k = pos + C_NAME;
+          const lim = k + 96 < n ? k + 96 : n;
+          while (k < lim && buf[k] !== 10) k++;
+          if (k < lim) e = k;
+        }
+      }
+      const b = this.batch;
+      const o = b.count * RECORD_SIZE;
+      if (e >= 0 && this.fixedLine(buf, dv, pos, e, b.records, o)) {
+        b.records[o + 1] = ++this.line;
+        if (Number.isNaN(b.firstTs)) b.firstTs = traceTimestamp(buf, pos + C_COLON);
+        this.lastBuf = buf;
+        this.lastTsEnd = pos + C_COLON;
+        if (++b.count === BATCH_EVENTS) this.flush();
+      } else {
+        if (!whole) {
+          e = (buf as Buffer).indexOf(10, pos);
+          if (e < 0) return pos;
+        }
+        this.generalLine(buf, pos, e, ++this.line);
+      }
+      if (whole) return n;
+      pos = e + 1;
+    }
+  }
+
+  /**
+   * A line in the exact layout of /sys/kernel/tracing/trace with a lock_acquire/lock_release event:
+   * writes the record at records[o] (all but the line number) and returns its kind; 0 when the line
+   * is anything else (the general parser then reads it).
+   */
+  private fixedLine(buf: Uint8Array, dv: DataView, s: number, e: number, r: Int32Array, o: number): number {
+    if (e - s <= C_NAME) return 0;
+    if (buf[s + C_COLON] !== COLON || buf[s + C_COLON + 1] !== SP || buf[s + C_TSDOT] !== DOT || buf[s + C_DASH] !== DASH) return 0;
+    if (buf[s + C_LBR] !== LBRACKET || buf[s + C_RBR] !== RBRACKET || buf[s + 24] !== SP || buf[s + 30] !== SP || buf[s + 36] !== SP) return 0;
+    // The event name.
+    if (dv.getInt32(s + C_EVENT, true) !== W_LOCK || dv.getUint16(s + C_EVENT + 12, true) !== H_COLSP) return 0;
+    const w1 = dv.getInt32(s + C_EVENT + 4, true);
+    const w2 = dv.getInt32(s + C_EVENT + 8, true);
+    let kind: number;
+    if (w1 === W_ACQ && w2 === W_UIRE) kind = LineKind.Acquire;
+    else if (w1 === W_REL && w2 === W_EASE) kind = LineKind.Release;
+    else return 0;
+    if (buf[s + C_ADDR + 16] !== SP) return 0;
+    // The timestamp: "%5lu.%06lu" (spaces, then digits).
+    for (let k = C_TSDOT + 1; k < C_COLON; k++) if (!isDigit(buf[s + k]!)) return 0;
+    if (!isDigit(buf[s + C_TSDOT - 1]!)) return 0;
+    for (let k = C_TSDOT - 2, digits = true; k > 36; k--) {
+      const c = buf[s + k]!;
+      if (c === SP) digits = false;
+      else if (!digits || !isDigit(c)) return 0;
+    }
+    // Flags: five characters, the first not a digit (else it would read as trace-cmd's "<cpu><flags>").
+    const f0 = buf[s + C_FLAGS]!;
+    if (isDigit(f0) || buf[s + C_FLAGS + 4] === RBRACKET) return 0;
+    for (let k = C_FLAGS; k < C_FLAGS + 5; k++) if (buf[s + k]! <= SP) return 0;
+    // CPU: three digits.
+    const c0 = buf[s + 26]! - 0x30;
+    const c1 = buf[s + 27]! - 0x30;
+    const c2 = buf[s + 28]! - 0x30;
+    if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return 0;
+    // pid: digits from column 17, then spaces up to column 24.
+    let k = s + C_DASH + 1;
+    let pid = 0;
+    while (isDigit(buf[k]!)) pid = pid * 10 + (buf[k++]! - 0x30);
+    if (k === s + C_DASH + 1 || k - s > 24) return 0;
+    while (k < s + 24) if (buf[k++] !== SP) return 0;
+    // comm: cached by pid, checked against the whole 16-byte field.
+    const cw0 = dv.getInt32(s, true);
+    const cw1 = dv.getInt32(s + 4, true);
+    const cw2 = dv.getInt32(s + 8, true);
+    const cw3 = dv.getInt32(s + 12, true);
+    const cs = pid & (COMM_CACHE - 1);
+    let comm: number;
+    if (this.commPid[cs] === pid && this.commW0[cs] === cw0 && this.commW1[cs] === cw1 && this.commW2[cs] === cw2 && this.commW3[cs] === cw3) {
+      comm = this.commId[cs]!;
+    } else {
+      let i = s;
+      while (i < s + C_DASH && (buf[i] === SP || buf[i] === TAB)) i++;
+      if (buf[i] === HASH) return 0; // a header line to the general parser
+      for (let j = i; j < s + C_DASH; j++) if (buf[j] === 10) return 0;
+      comm = this.comms.intern(buf, i, s + C_DASH);
+      this.commPid[cs] = pid;
+      this.commW0[cs] = cw0;
+      this.commW1[cs] = cw1;
+      this.commW2[cs] = cw2;
+      this.commW3[cs] = cw3;
+      this.commId[cs] = comm;
+    }
+    // try / read, then the name (trailing blanks trimmed; a CR goes to the general parser).
+    let p = s + C_NAME;
+    let w0 = kind;
+    if (kind === LineKind.Acquire) {
+      if (buf[p] === 0x74 /* t */ && buf[p + 1] === 0x72 && buf[p + 2] === 0x79 && buf[p + 3] === SP && p + 4 < e) {
+        w0 |= F_TRY;
+        p += 4;
+      }
+      if (buf[p] === 0x72 /* r */ && buf[p + 1] === 0x65 && buf[p + 2] === 0x61 && buf[p + 3] === 0x64 && buf[p + 4] === SP && p + 5 < e) {
+        w0 |= F_READ;
+        p += 5;
+      }
+    }
+    let ne = e;
+    let last = buf[ne - 1]!;
+    if (last === CR) return 0;
+    while (ne > p && (last === SP || last === TAB)) last = buf[--ne - 1]!;
+    if (ne === p) return 0;
+    // The map: cached by the hex digits of its address, checked against the name.
+    const a0 = dv.getInt32(s + C_ADDR, true);
+    const a1 = dv.getInt32(s + C_ADDR + 4, true);
+    const a2 = dv.getInt32(s + C_ADDR + 8, true);
+    const a3 = dv.getInt32(s + C_ADDR + 12, true);
+    const ms = (Math.imul(a3 ^ (a2 << 7) ^ (a1 >>> 3), 0x9e3779b1) >>> 16) & (MAP_CACHE - 1);
+    let map = this.mapId[ms]! - 1;
+    if (map >= 0 && this.mapW3[ms] === a3 && this.mapW2[ms] === a2 && this.mapW1[ms] === a1 && this.mapW0[ms] === a0) {
+      const nb = this.names.bytesOf(this.maps.name[map]!);
+      const len = ne - p;
+      if (nb.length === len) {
+        let j = 0;
+        while (j < len && nb[j] === buf[p + j]) j++;
+        if (j !== len) map = -1;
+      } else map = -1;
+    } else map = -1;
+    if (map < 0) {
+      let hi = 0;
+      let lo = 0;
+      for (let j = s + C_ADDR; j < s + C_ADDR + 16; j++) {
+        const v = HEX[buf[j]!]!;
+        if (v < 0) return 0;
+        hi = (hi << 4) | (lo >>> 28);
+        lo = (lo << 4) | v;
+      }
+      map = this.maps.intern(hi >>> 0, lo >>> 0, this.names.intern(buf, p, ne));
+      this.mapW0[ms] = a0;
+      this.mapW1[ms] = a1;
+      this.mapW2[ms] = a2;
+      this.mapW3[ms] = a3;
+      this.mapId[ms] = map + 1;
+    }
+    // Flags column: irqs-off/BH-disabled, then hardirq/softirq.
+    if (f0 === 0x64 /* d */) w0 |= F_IRQS_OFF;
+    else if (f0 === 0x62 /* b */) w0 |= F_BH_OFF;
+    else if (f0 === 0x44 /* D */) w0 |= F_IRQS_OFF | F_BH_OFF;
+    const hs = buf[s + C_FLAGS + 2]!;
+    const ctx = hs === 0x68 /* h */ ? 2 : hs === 0x48 /* H */ ? 3 : hs === 0x73 /* s */ ? 1 : hs === 0x7a /* z */ || hs === 0x5a /* Z */ ? 4 : 0;
+    r[o] = w0 | F_HAS_FLAGS | (ctx << CTX_SHIFT);
+    r[o + 2] = pid;
+    r[o + 3] = c0 * 100 + c1 * 10 + c2;
+    r[o + 4] = map;
+    r[o + 5] = comm;
+    return kind;
+  }
+
+  /** Any other line, through the general parser. */
+  private generalLine(buf: Uint8Array, start: number, end: number, line: number): void {
     const ev = this.ev;
     const kind = parseTraceLine(buf, start, end, ev, this.names, this.comms);
     const b = this.batch;
@@ -94,15 +416,14 @@ export class TraceRecordParser {
       case LineKind.Release: {
         const r = b.records;
         const o = b.count * RECORD_SIZE;
-        r[o] = kind | (ev.hasFlags ? F_HAS_FLAGS : 0) | (ev.irqsOff ? F_IRQS_OFF : 0) | (ev.bhOff ? F_BH_OFF : 0) | (ev.trylock ? F_TRY : 0) | (ev.read ? F_READ : 0) | (ev.ctx << CTX_SHIFT);
+        r[o] =
+          kind | (ev.hasFlags ? F_HAS_FLAGS : 0) | (ev.irqsOff ? F_IRQS_OFF : 0) | (ev.bhOff ? F_BH_OFF : 0) | (ev.trylock ? F_TRY : 0) | (ev.read ? F_READ : 0) | (ev.ctx << CTX_SHIFT);
         r[o + 1] = line;
         r[o + 2] = ev.pid;
         r[o + 3] = ev.cpu;
-        r[o + 4] = ev.addrHi;
-        r[o + 5] = ev.addrLo;
-        r[o + 6] = ev.name;
-        r[o + 7] = ev.comm;
-        if (b.count === 0) b.firstTs = traceTimestamp(buf, ev.tsEnd);
+        r[o + 4] = this.maps.intern(ev.addrHi, ev.addrLo, ev.name);
+        r[o + 5] = ev.comm;
+        if (Number.isNaN(b.firstTs)) b.firstTs = traceTimestamp(buf, ev.tsEnd);
         this.lastBuf = buf;
         this.lastTsEnd = ev.tsEnd;
         if (++b.count === BATCH_EVENTS) this.flush();
@@ -122,7 +443,9 @@ export class TraceRecordParser {
         r[o] = LineKind.Bad | (this.final ? F_TRY : 0); // F_TRY on a bad record: the truncated last line
         r[o + 1] = line;
         r[o + 2] = ev.errorCol;
-        r[o + 6] = b.errors.length;
+        r[o + 3] = 0;
+        r[o + 4] = b.errors.length;
+        r[o + 5] = 0;
         b.errors.push(ev.error);
         if (++b.count === BATCH_EVENTS) this.flush();
         return;
@@ -131,33 +454,13 @@ export class TraceRecordParser {
   }
 }
 
-/**
- * Decodes record `i` of a batch into `ev` (with `ev.line`); returns its kind. For a Bad record,
- * ev.error/errorCol are set and `ev.trylock` tells whether it was the last line of the input.
- */
-export function decodeRecord(b: TraceBatch, i: number, ev: TraceEvent): LineKind {
-  const r = b.records;
-  const o = i * RECORD_SIZE;
-  const w = r[o]!;
-  const kind = (w & 15) as LineKind;
-  ev.line = r[o + 1]!;
-  if (kind === LineKind.Bad) {
-    ev.errorCol = r[o + 2]!;
-    ev.error = b.errors[r[o + 6]!]!;
-    ev.trylock = (w & F_TRY) !== 0;
-    return kind;
-  }
-  ev.hasFlags = (w & F_HAS_FLAGS) !== 0;
-  ev.irqsOff = (w & F_IRQS_OFF) !== 0;
-  ev.bhOff = (w & F_BH_OFF) !== 0;
-  ev.trylock = (w & F_TRY) !== 0;
-  ev.read = (w & F_READ) !== 0;
-  ev.ctx = ((w >>> CTX_SHIFT) & 7) as TraceEvent['ctx'];
-  ev.pid = r[o + 2]!;
-  ev.cpu = r[o + 3]!;
-  ev.addrHi = r[o + 4]! >>> 0;
-  ev.addrLo = r[o + 5]! >>> 0;
-  ev.name = r[o + 6]!;
-  ev.comm = r[o + 7]!;
-  return kind;
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
