@@ -4,16 +4,15 @@
  * the reports like `run`. Also the streaming helpers the other import commands share: chunked
  * reading with transparent gunzip, a progress bar on a terminal, the summary line, file output.
  */
-import { createReadStream, statSync, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createGunzip } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { Worker } from 'node:worker_threads';
 import type { Argv } from 'yargs';
 import { LockdepSimError } from '../../diag/error.js';
 import type { Finding, Report } from '../../model/findings.js';
 import { graphFromReport, serializeGraph, type GraphSource } from '../../importers/proc/graph-json.js';
 import { TraceImporter, type TraceImportStats } from '../../importers/trace/importer.js';
-import { TraceRecordParser, type TraceBatch } from '../../importers/trace/records.js';
+import type { FromParser } from '../../importers/trace/parse-worker.js';
 import { renderProcLockdep } from '../../reporters/proc.js';
 import { renderFindings } from '../../reporters/text/index.js';
 import { profileOf } from '../../validator/replay.js';
@@ -22,84 +21,9 @@ import { EXIT, type CliContext } from '../context.js';
 // ---------------------------------------------------------------------------------------------------
 // Shared by the import commands
 
-const CHUNK = 1 << 20;
+import { ioError, openInput } from '../../importers/trace/input.js';
 
-function ioError(file: string, e: unknown, what = 'read'): LockdepSimError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const gz = code?.startsWith('Z_') || /incorrect header|unexpected end|invalid/i.test((e as Error)?.message ?? '');
-  return new LockdepSimError([
-    {
-      code: 'io',
-      message: gz ? `cannot decompress ${file}: ${(e as Error).message}` : `cannot ${what} ${file}${code ? ` (${code})` : ''}`,
-      span: { file, line: 1, col: 1 },
-      hint: gz ? 'the file starts like gzip but is damaged or truncated; try zcat on it' : code === 'ENOENT' ? 'check the path' : 'check the file permissions',
-    },
-  ]);
-}
-
-/** An input opened for streaming: its chunks (decompressed when gzip) and how far reading got. */
-export interface InputStream {
-  chunks: AsyncIterable<Buffer>;
-  /** Raw bytes read so far, and the total when known (a file). */
-  progress(): { read: number; total?: number };
-}
-
-/** Opens FILE (or stdin for `-`) for chunked reading; gzip is recognised by its magic bytes. */
-export function openInput(file: string, stdin: NodeJS.ReadableStream = process.stdin): InputStream {
-  let total: number | undefined;
-  let raw: NodeJS.ReadableStream & { bytesRead?: number };
-  if (file === '-') raw = stdin;
-  else {
-    try {
-      const st = statSync(file);
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      total = st.size;
-    } catch (e) {
-      throw ioError(file, e);
-    }
-    raw = createReadStream(file, { highWaterMark: CHUNK });
-  }
-  let read = 0;
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const it = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-    let first: IteratorResult<Buffer>;
-    try {
-      first = await it.next();
-    } catch (e) {
-      throw ioError(file, e);
-    }
-    if (first.done) return;
-    const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
-    read += head.length;
-    async function* rawChunks(): AsyncGenerator<Buffer> {
-      yield head;
-      for (;;) {
-        let r: IteratorResult<Buffer>;
-        try {
-          r = await it.next();
-        } catch (e) {
-          throw ioError(file, e);
-        }
-        if (r.done) return;
-        const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-        read += b.length;
-        yield b;
-      }
-    }
-    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-      const gunzip = Readable.from(rawChunks()).pipe(createGunzip({ chunkSize: CHUNK }));
-      try {
-        for await (const c of gunzip) yield c as Buffer;
-      } catch (e) {
-        if (e instanceof LockdepSimError) throw e;
-        throw ioError(file, e);
-      }
-    } else {
-      yield* rawChunks();
-    }
-  }
-  return { chunks: chunks(), progress: () => (total === undefined ? { read } : { read, total }) };
-}
+export { openInput, type InputStream } from '../../importers/trace/input.js';
 
 /** A one-line progress bar on stderr, only on a terminal; redrawn at most every 200 ms. */
 export class ProgressBar {
@@ -197,28 +121,28 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Parsing in a worker thread: this module, started again as a worker, reads, decompresses, splits
-// and parses the file into record batches (importers/trace/records.ts); the main thread only
-// validates. At most IN_FLIGHT batches are queued, so memory stays flat however long the trace.
+// Parsing in a worker thread: importers/trace/parse-worker.ts reads, decompresses, splits and parses
+// the input into record batches (importers/trace/records.ts); the main thread only validates. A few
+// batches at most are queued, so memory stays flat however long the trace; the records buffers go
+// back to the worker for reuse.
 
-const WORKER_TAG = 'lockdep-sim:import-trace-parser';
-const IN_FLIGHT = 4;
-
-type FromWorker =
-  | { type: 'batch'; batch: TraceBatch; read: number; total?: number }
-  | { type: 'done' }
-  | { type: 'error'; issues: LockdepSimError['issues'] | undefined; message: string };
-
-/** A worker can run this module only when it is compiled JavaScript (not under a TS loader). */
-function canSpawnSelf(): boolean {
-  return import.meta.url.endsWith('.js');
+/** A worker can run only from compiled JavaScript (not under a TS loader). */
+function canUseWorker(file: string): boolean {
+  return import.meta.url.endsWith('.js') && (file !== '-' || !isatty(0));
 }
 
-async function parseInWorker(file: string, imp: TraceImporter, progress: (read: number, total?: number) => void): Promise<void> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { tag: WORKER_TAG, file } });
+/** Resolves false when the input ended, true when `stop` was called first (Ctrl-C). */
+async function parseInWorker(file: string, imp: TraceImporter, progress: (read: number, total?: number) => void, onStop: (stop: () => void) => void): Promise<boolean> {
+  const worker = new Worker(new URL('../../importers/trace/parse-worker.js', import.meta.url), { workerData: { file } });
   try {
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: FromWorker) => {
+    return await new Promise<boolean>((resolve, reject) => {
+      let stopped = false;
+      onStop(() => {
+        stopped = true;
+        resolve(true);
+      });
+      worker.on('message', (m: FromParser) => {
+        if (stopped) return;
         if (m.type === 'batch') {
           try {
             imp.pushBatch(m.batch);
@@ -226,9 +150,9 @@ async function parseInWorker(file: string, imp: TraceImporter, progress: (read: 
             reject(e);
             return;
           }
-          worker.postMessage('ack');
+          worker.postMessage(m.batch.records, [m.batch.records.buffer as ArrayBuffer]);
           progress(m.read, m.total);
-        } else if (m.type === 'done') resolve();
+        } else if (m.type === 'done') resolve(false);
         else reject(m.issues ? new LockdepSimError(m.issues) : new Error(m.message));
       });
       worker.on('error', reject);
@@ -239,46 +163,21 @@ async function parseInWorker(file: string, imp: TraceImporter, progress: (read: 
   }
 }
 
-async function parserWorker(file: string): Promise<void> {
-  const port = parentPort!;
-  let inFlight = 0;
-  let wake: (() => void) | undefined;
-  port.on('message', () => {
-    inFlight--;
-    wake?.();
-    wake = undefined;
-  });
-  try {
-    const input = openInput(file);
-    const parser = new TraceRecordParser((batch) => {
-      inFlight++;
-      const p = input.progress();
-      port.postMessage({ type: 'batch', batch, read: p.read, ...(p.total !== undefined ? { total: p.total } : {}) } satisfies FromWorker, [batch.records.buffer as ArrayBuffer]);
-    });
-    for await (const chunk of input.chunks) {
-      parser.push(chunk);
-      while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
-    }
-    parser.end();
-    port.postMessage({ type: 'done' } satisfies FromWorker);
-  } catch (e) {
-    port.postMessage({ type: 'error', issues: e instanceof LockdepSimError ? e.issues : undefined, message: String((e as Error)?.stack ?? e) } satisfies FromWorker);
-  }
-}
-
-if (!isMainThread && (workerData as { tag?: string } | null)?.tag === WORKER_TAG) void parserWorker((workerData as { file: string }).file);
-
 // ---------------------------------------------------------------------------------------------------
 // import trace
 
-function traceSummary(file: string, s: TraceImportStats, secs: number, findings: readonly Finding[]): string {
+function traceSummary(file: string, s: TraceImportStats, secs: number, findings: readonly Finding[], interrupted: boolean): string {
   const rate = secs > 0 ? `, ${fmtCount(Math.round(s.events / secs))} events/s` : '';
   return (
-    `lockdep-sim: ${file}: ${plural(s.events, 'event')} (${fmtCount(s.acquires)} acquire, ${fmtCount(s.releases)} release) in ${secs.toFixed(2)} s${rate}; ` +
+    `lockdep-sim: ${file}: ${interrupted ? `interrupted (Ctrl-C) at line ${fmtCount(s.lines)}, the findings so far: ` : ''}` +
+    `${plural(s.events, 'event')} (${fmtCount(s.acquires)} acquire, ${fmtCount(s.releases)} release) in ${secs.toFixed(2)} s${rate}; ` +
     `${plural(s.tasks, 'task')}, ${plural(s.classes, 'class', 'classes')}, ${plural(s.dependencies, 'dependency', 'dependencies')}, ` +
     `${plural(s.unbalancedReleases, 'unbalanced release')}; ${findingsSummary(findings)}\n`
   );
 }
+
+/** Exit code after Ctrl-C (128 + SIGINT), once what was found so far is printed. */
+const EXIT_INTERRUPTED = 130;
 
 export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
   return y.command(
@@ -292,7 +191,7 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
         .option('novalidate', { type: 'string', array: true, describe: 'map NAME is never validated (check=0), like rcu_read_lock (repeatable)' })
         .option('recursive-read', { type: 'string', array: true, describe: '"read" on map NAME means read=2, a recursive reader (repeatable)' })
         .option('rwlock', { type: 'string', array: true, describe: 'map NAME is an rwlock_t: read=2 in interrupt context, else 1 (repeatable)' })
-        .option('worker', { type: 'boolean', default: true, describe: 'read and parse the file in a worker thread while validating (--no-worker: all on one thread)' }),
+        .option('worker', { type: 'boolean', default: true, describe: 'read and parse the input in a worker thread while validating (--no-worker: all on one thread)' }),
     async (args) => {
       const file = inputName(args.file);
       const kernel = args.kernel ?? '6.1.192';
@@ -312,20 +211,37 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
         stopAfterFirst: args['stop-at-first'],
       });
       const bar = new ProgressBar(ctx, file);
+      // Ctrl-C: stop reading and print what was found so far (a second Ctrl-C ends the process).
+      let interrupted = false;
+      let stop: (() => void) | undefined;
+      const onSigint = () => {
+        interrupted = true;
+        process.removeListener('SIGINT', onSigint);
+        stop?.();
+      };
+      process.on('SIGINT', onSigint);
       try {
-        if (args.worker && file !== '-' && canSpawnSelf()) await parseInWorker(file, imp, (read, total) => bar.update(read, total, imp.stats.events, started));
-        else {
+        if (args.worker && canUseWorker(file)) {
+          await parseInWorker(
+            file,
+            imp,
+            (read, total) => bar.update(read, total, imp.stats.events, started),
+            (s) => (stop = s),
+          );
+        } else {
           const input = openInput(file);
           for await (const chunk of input.chunks) {
             imp.push(chunk);
             const p = input.progress();
             bar.update(p.read, p.total, imp.stats.events, started);
+            if (interrupted) break;
           }
         }
       } finally {
+        process.removeListener('SIGINT', onSigint);
         bar.clear();
       }
-      const r = imp.end();
+      const r = imp.end({ interrupted });
       const secs = (Date.now() - started) / 1000;
       const notes = r.notes;
       emitReport(ctx, r.report, {
@@ -336,15 +252,18 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
         ...(args['graph-out'] ? { graphOut: args['graph-out'] } : {}),
         ...(args['proc-out'] ? { procOut: args['proc-out'] } : {}),
       });
-      if (!args.quiet) {
-        let err = traceSummary(file, r.stats, secs, r.report.findings);
-        if (!r.stats.events) err += 'lockdep-sim: no lock_acquire/lock_release events found; enable them with: echo 1 > /sys/kernel/tracing/events/lock/enable\n';
+      if (interrupted) ctx.setExit(EXIT_INTERRUPTED);
+      if (!args.quiet || interrupted) {
+        let err = traceSummary(file, r.stats, secs, r.report.findings, interrupted);
+        if (!r.stats.events && !interrupted) err += 'lockdep-sim: no lock_acquire/lock_release events found; enable them with: echo 1 > /sys/kernel/tracing/events/lock/enable\n';
         for (const m of imp.badLineMessages) err += `lockdep-sim: skipped malformed line: ${m}\n`;
         r.report.findings.forEach((f, i) => {
           err += `lockdep-sim: report ${i + 1} (${f.kind}${f.count > 1 ? `, ${f.count} times` : ''}) at ${f.at.file}:${f.at.line} (${f.task.comm}/${f.task.pid})\n`;
         });
-        err += 'lockdep-sim: what a trace cannot tell, and what was assumed:\n';
-        for (const n of notes) err += `  - ${n}\n`;
+        if (!args.quiet) {
+          err += 'lockdep-sim: what a trace cannot tell, and what was assumed:\n';
+          for (const n of notes) err += `  - ${n}\n`;
+        }
         ctx.io.stderr(err);
       }
     },

@@ -1,0 +1,90 @@
+/**
+ * Opening a trace (or events log) for streaming: chunked reading with transparent gunzip, and the
+ * input errors of a read. Used by the CLI and by the parser worker (so it imports nothing heavy).
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { LockdepSimError } from '../../diag/error.js';
+
+export const CHUNK = 1 << 20;
+
+export function ioError(file: string, e: unknown, what = 'read'): LockdepSimError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const gz = code?.startsWith('Z_') || /incorrect header|unexpected end|invalid/i.test((e as Error)?.message ?? '');
+  return new LockdepSimError([
+    {
+      code: 'io',
+      message: gz ? `cannot decompress ${file}: ${(e as Error).message}` : `cannot ${what} ${file}${code ? ` (${code})` : ''}`,
+      span: { file, line: 1, col: 1 },
+      hint: gz ? 'the file starts like gzip but is damaged or truncated; try zcat on it' : code === 'ENOENT' ? 'check the path' : 'check the file permissions',
+    },
+  ]);
+}
+
+/** An input opened for streaming: its chunks (decompressed when gzip) and how far reading got. */
+export interface InputStream {
+  chunks: AsyncIterable<Buffer>;
+  /** Raw bytes read so far, and the total when known (a file). */
+  progress(): { read: number; total?: number };
+}
+
+/**
+ * Opens FILE (or stdin for `-`) for chunked reading; gzip is recognised by its magic bytes. A FIFO
+ * is read like a file (its size is unknown).
+ */
+export function openInput(file: string, stdin?: NodeJS.ReadableStream): InputStream {
+  let total: number | undefined;
+  let raw: NodeJS.ReadableStream & { bytesRead?: number };
+  if (file === '-') raw = stdin ?? process.stdin;
+  else {
+    try {
+      const st = statSync(file);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (st.isFile()) total = st.size;
+    } catch (e) {
+      throw ioError(file, e);
+    }
+    raw = createReadStream(file, { highWaterMark: CHUNK });
+  }
+  let read = 0;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const it = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await it.next();
+    } catch (e) {
+      throw ioError(file, e);
+    }
+    if (first.done) return;
+    const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
+    read += head.length;
+    async function* rawChunks(): AsyncGenerator<Buffer> {
+      yield head;
+      for (;;) {
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          throw ioError(file, e);
+        }
+        if (r.done) return;
+        const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+        read += b.length;
+        yield b;
+      }
+    }
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      const gunzip = Readable.from(rawChunks()).pipe(createGunzip({ chunkSize: CHUNK }));
+      try {
+        for await (const c of gunzip) yield c as Buffer;
+      } catch (e) {
+        if (e instanceof LockdepSimError) throw e;
+        throw ioError(file, e);
+      }
+    } else {
+      yield* rawChunks();
+    }
+  }
+  return { chunks: chunks(), progress: () => (total === undefined ? { read } : { read, total }) };
+}

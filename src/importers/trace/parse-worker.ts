@@ -1,0 +1,51 @@
+/**
+ * The trace parser thread of `lockdep-sim import trace`: reads the input (a file, a FIFO, or stdin
+ * for `-`), gunzips it when it is gzip, and parses it into record batches (records.ts) that it posts
+ * to the main thread, which validates them. At most IN_FLIGHT batches are unanswered at a time; the
+ * main thread answers each with its records buffer, which is reused. Imports only what parsing
+ * needs, so the thread starts quickly.
+ */
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { LockdepSimError } from '../../diag/error.js';
+import { CHUNK, openInput } from './input.js';
+import { TraceRecordParser, type TraceBatch } from './records.js';
+
+/** Messages from the parser thread. */
+export type FromParser =
+  | { type: 'batch'; batch: TraceBatch; read: number; total?: number }
+  | { type: 'done' }
+  | { type: 'error'; issues: LockdepSimError['issues'] | undefined; message: string };
+
+const IN_FLIGHT = 4;
+
+async function main(file: string): Promise<void> {
+  const port = parentPort!;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  let parser: TraceRecordParser | undefined;
+  port.on('message', (records: Int32Array) => {
+    inFlight--;
+    parser?.recycle(records);
+    wake?.();
+    wake = undefined;
+  });
+  try {
+    const input = openInput(file, file === '-' ? createReadStream('', { fd: 0, highWaterMark: CHUNK, autoClose: false }) : undefined);
+    parser = new TraceRecordParser((batch) => {
+      inFlight++;
+      const p = input.progress();
+      port.postMessage({ type: 'batch', batch, read: p.read, ...(p.total !== undefined ? { total: p.total } : {}) } satisfies FromParser, [batch.records.buffer as ArrayBuffer]);
+    });
+    for await (const chunk of input.chunks) {
+      parser.push(chunk);
+      while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+    }
+    parser.end();
+    port.postMessage({ type: 'done' } satisfies FromParser);
+  } catch (e) {
+    port.postMessage({ type: 'error', issues: e instanceof LockdepSimError ? e.issues : undefined, message: String((e as Error)?.stack ?? e) } satisfies FromParser);
+  }
+}
+
+if (parentPort) void main((workerData as { file: string }).file);
