@@ -123,6 +123,31 @@ describe('trace records: the fixed-column fast path agrees with the general pars
     );
   });
 
+  it('on every single-byte change of a few lines (each between unchanged copies, so the caches hit)', () => {
+    const events = LINES.slice(12);
+    const sample = [
+      events[0]!,
+      events.find((l) => l.includes(': lock_release: '))!,
+      ...events.filter((l) => / (try|read) /.test(l)).slice(0, 2),
+      ...events.filter((l) => l[33] === 'h' || l[33] === 's').slice(0, 2),
+    ];
+    expect(sample.filter(Boolean)).toHaveLength(6);
+    const bytes = [0x20, 0x09, 0x0a, 0x0d, 0x2d, 0x2e, 0x3a, 0x5b, 0x5d, 0x23, 0x30, 0x39, 0x66, 0x78, 0x64, 0x68, 0x00, 0xff];
+    const parts: Buffer[] = [];
+    for (const l of sample) {
+      const orig = Buffer.from(l, 'latin1');
+      for (let pos = 0; pos < orig.length; pos++) {
+        for (const byte of bytes) {
+          const m = Buffer.from(orig);
+          m[pos] = byte;
+          parts.push(orig, Buffer.from('\n'), m, Buffer.from('\n'));
+        }
+      }
+    }
+    const text = Buffer.concat(parts);
+    expect(viaRecords(text)).toEqual(reference(text));
+  });
+
   it('on a map address reused by another name, and a name reused at another address', () => {
     const l = (addr: string, name: string, comm = 'kworker/0:1', pid = 7) =>
       `${comm.padStart(16)}-${String(pid).padEnd(7)} [000] d..1.    12.000001: lock_acquire: ${addr} ${name}`;

@@ -89,7 +89,7 @@ const C_ADDR = 65;
 const C_NAME = 82;
 
 const MAP_CACHE = 1 << 16;
-const COMM_CACHE = 1 << 15;
+const COMM_CACHE = 1 << 12;
 
 /**
  * Lock maps, interned: (address, name id) → dense id. A full open-addressing table, and in front of
@@ -166,18 +166,26 @@ export class TraceRecordParser {
   /** Bytes consumed so far. */
   bytes = 0;
 
-  // fixedLine() caches: lock maps by the words of their hex address, comms by pid.
+  // fixedLine() caches: lock maps by the words of their hex address, pid and comm by the pid field.
   private readonly mapW0 = new Int32Array(MAP_CACHE);
   private readonly mapW1 = new Int32Array(MAP_CACHE);
   private readonly mapW2 = new Int32Array(MAP_CACHE);
   private readonly mapW3 = new Int32Array(MAP_CACHE);
   /** Map id + 1 (0: empty). */
   private readonly mapId = new Int32Array(MAP_CACHE);
-  private readonly commPid = new Int32Array(COMM_CACHE).fill(-1);
+  /** Name bytes (as a DataView, for word compares) and lengths by name id. */
+  private readonly nameWords: DataView[] = [];
+  private readonly nameLen: number[] = [];
+  /** Columns 37..40 (the whole seconds but the last digit) of the last timestamp checked: they rarely change. */
+  private lastSecs = 0x20202020;
+  private readonly pidW0 = new Int32Array(COMM_CACHE);
+  private readonly pidW1 = new Int32Array(COMM_CACHE);
+  private readonly commPid = new Int32Array(COMM_CACHE);
   private readonly commW0 = new Int32Array(COMM_CACHE);
   private readonly commW1 = new Int32Array(COMM_CACHE);
   private readonly commW2 = new Int32Array(COMM_CACHE);
   private readonly commW3 = new Int32Array(COMM_CACHE);
+  /** Comm id + 1 (0: empty). */
   private readonly commId = new Int32Array(COMM_CACHE);
 
   constructor(private readonly onBatch: (b: TraceBatch) => void) {
@@ -247,145 +255,174 @@ export class TraceRecordParser {
    */
   private lines(buf: Uint8Array, dv: DataView, pos: number, n: number, whole: boolean): number {
     for (;;) {
-      // The line end. A fixed-layout line has no newline before its name (fixedLine() checks every
-      // byte up to there), so a short scan from the name finds it; anything else uses indexOf().
-      let e = n;
-      if (!whole) {
-        e = -1;
-        if (pos + C_NAME < n) {
-          let k = pos + C_NAME;
-          const lim = k + 96 < n ? k + 96 : n;
-          while (k < lim && buf[k] !== 10) k++;
-          if (k < lim) e = k;
-        }
-      }
       const b = this.batch;
       const o = b.count * RECORD_SIZE;
-      if (e >= 0 && this.fixedLine(buf, dv, pos, e, b.records, o)) {
+      // A fixed-layout line gives its own end (the newline right after its name); anything else
+      // is found with indexOf() and read by the general parser.
+      const e = pos + C_NAME < n ? this.fixedLine(buf, dv, pos, n, whole, b.records, o) : -1;
+      if (e >= 0) {
         b.records[o + 1] = ++this.line;
         if (Number.isNaN(b.firstTs)) b.firstTs = traceTimestamp(buf, pos + C_COLON);
         this.lastBuf = buf;
         this.lastTsEnd = pos + C_COLON;
         if (++b.count === BATCH_EVENTS) this.flush();
-      } else {
-        if (!whole) {
-          e = (buf as Buffer).indexOf(10, pos);
-          if (e < 0) return pos;
-        }
-        this.generalLine(buf, pos, e, ++this.line);
+        if (e >= n) return n;
+        pos = e + 1;
+        continue;
       }
-      if (whole) return n;
-      pos = e + 1;
+      let end = n;
+      if (!whole) {
+        end = (buf as Buffer).indexOf(10, pos);
+        if (end < 0) return pos;
+      }
+      this.generalLine(buf, pos, end, ++this.line);
+      if (end >= n) return n;
+      pos = end + 1;
     }
   }
 
   /**
-   * A line in the exact layout of /sys/kernel/tracing/trace with a lock_acquire/lock_release event:
-   * writes the record at records[o] (all but the line number) and returns its kind; 0 when the line
-   * is anything else (the general parser then reads it).
+   * A line at buf[s] in the exact layout of /sys/kernel/tracing/trace with a lock_acquire or
+   * lock_release event: writes its record at records[o] (all but the line number) and returns where
+   * the line ends (its newline; n for the last line when `whole`); -1 when the line is anything
+   * else, which the general parser then reads. Every byte before the name is checked (so none is a
+   * newline): the line is known to reach its name without finding its end first.
    */
-  private fixedLine(buf: Uint8Array, dv: DataView, s: number, e: number, r: Int32Array, o: number): number {
-    if (e - s <= C_NAME) return 0;
-    if (buf[s + C_COLON] !== COLON || buf[s + C_COLON + 1] !== SP || buf[s + C_TSDOT] !== DOT || buf[s + C_DASH] !== DASH) return 0;
-    if (buf[s + C_LBR] !== LBRACKET || buf[s + C_RBR] !== RBRACKET || buf[s + 24] !== SP || buf[s + 30] !== SP || buf[s + 36] !== SP) return 0;
-    // The event name.
-    if (dv.getInt32(s + C_EVENT, true) !== W_LOCK || dv.getUint16(s + C_EVENT + 12, true) !== H_COLSP) return 0;
+  private fixedLine(buf: Uint8Array, dv: DataView, s: number, n: number, whole: boolean, r: Int32Array, o: number): number {
+    // Separators, the event name, the timestamp's digits.
+    if (buf[s + C_COLON] !== COLON || buf[s + C_COLON + 1] !== SP || buf[s + C_TSDOT] !== DOT || buf[s + C_DASH] !== DASH) return -1;
+    if ((dv.getInt32(s + 24, true) & 0xffff) !== 0x5b20 /* " [" */ || (dv.getInt32(s + 28, true) & 0xffff00) !== 0x205d00 /* "] " */) return -1;
+    if (buf[s + 36] !== SP || buf[s + C_ADDR + 16] !== SP) return -1;
+    if (dv.getInt32(s + C_EVENT, true) !== W_LOCK || dv.getUint16(s + C_EVENT + 12, true) !== H_COLSP) return -1;
     const w1 = dv.getInt32(s + C_EVENT + 4, true);
     const w2 = dv.getInt32(s + C_EVENT + 8, true);
     let kind: number;
     if (w1 === W_ACQ && w2 === W_UIRE) kind = LineKind.Acquire;
     else if (w1 === W_REL && w2 === W_EASE) kind = LineKind.Release;
-    else return 0;
-    if (buf[s + C_ADDR + 16] !== SP) return 0;
-    // The timestamp: "%5lu.%06lu" (spaces, then digits).
-    for (let k = C_TSDOT + 1; k < C_COLON; k++) if (!isDigit(buf[s + k]!)) return 0;
-    if (!isDigit(buf[s + C_TSDOT - 1]!)) return 0;
-    for (let k = C_TSDOT - 2, digits = true; k > 36; k--) {
-      const c = buf[s + k]!;
-      if (c === SP) digits = false;
-      else if (!digits || !isDigit(c)) return 0;
+    else return -1;
+    // "%5lu.%06lu": six digits, then right-justified digits (checked when they change).
+    if (!digits4(dv.getInt32(s + C_TSDOT + 1, true)) || !digits4(dv.getInt32(s + C_TSDOT + 3, true))) return -1;
+    if (!isDigit(buf[s + C_TSDOT - 1]!)) return -1;
+    const secs = dv.getInt32(s + 37, true);
+    if (secs !== this.lastSecs) {
+      for (let k = s + 40, digits = true; k > s + 36; k--) {
+        const c = buf[k]!;
+        if (c === SP) digits = false;
+        else if (!digits || !isDigit(c)) return -1;
+      }
+      this.lastSecs = secs;
     }
-    // Flags: five characters, the first not a digit (else it would read as trace-cmd's "<cpu><flags>").
-    const f0 = buf[s + C_FLAGS]!;
-    if (isDigit(f0) || buf[s + C_FLAGS + 4] === RBRACKET) return 0;
-    for (let k = C_FLAGS; k < C_FLAGS + 5; k++) if (buf[s + k]! <= SP) return 0;
+    // Flags: five characters above space, the first not a digit (else it would read as
+    // trace-cmd's "<cpu><flags>"), the last not "]" (else "[cpu]" without flags).
+    const fw = dv.getInt32(s + C_FLAGS, true);
+    const f4 = buf[s + C_FLAGS + 4]!;
+    if (((fw - 0x21212121) & ~fw & 0x80808080) !== 0 || f4 <= SP || f4 === RBRACKET) return -1;
+    const f0 = fw & 0xff;
+    if (isDigit(f0)) return -1;
     // CPU: three digits.
     const c0 = buf[s + 26]! - 0x30;
     const c1 = buf[s + 27]! - 0x30;
     const c2 = buf[s + 28]! - 0x30;
-    if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return 0;
-    // pid: digits from column 17, then spaces up to column 24.
-    let k = s + C_DASH + 1;
-    let pid = 0;
-    while (isDigit(buf[k]!)) pid = pid * 10 + (buf[k++]! - 0x30);
-    if (k === s + C_DASH + 1 || k - s > 24) return 0;
-    while (k < s + 24) if (buf[k++] !== SP) return 0;
-    // comm: cached by pid, checked against the whole 16-byte field.
+    if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return -1;
+    // pid and comm, cached by the pid field (columns 17..23) and checked against the comm field.
+    const pw0 = dv.getInt32(s + 17, true);
+    const pw1 = dv.getInt32(s + 20, true);
     const cw0 = dv.getInt32(s, true);
     const cw1 = dv.getInt32(s + 4, true);
     const cw2 = dv.getInt32(s + 8, true);
     const cw3 = dv.getInt32(s + 12, true);
-    const cs = pid & (COMM_CACHE - 1);
+    const cs = (Math.imul(pw0 ^ Math.imul(pw1, 0x2c1b3c6d), 0x9e3779b1) >>> 17) & (COMM_CACHE - 1);
+    let pid: number;
     let comm: number;
-    if (this.commPid[cs] === pid && this.commW0[cs] === cw0 && this.commW1[cs] === cw1 && this.commW2[cs] === cw2 && this.commW3[cs] === cw3) {
-      comm = this.commId[cs]!;
+    if (
+      this.commId[cs]! > 0 &&
+      this.pidW0[cs] === pw0 &&
+      this.pidW1[cs] === pw1 &&
+      this.commW0[cs] === cw0 &&
+      this.commW1[cs] === cw1 &&
+      this.commW2[cs] === cw2 &&
+      this.commW3[cs] === cw3
+    ) {
+      pid = this.commPid[cs]!;
+      comm = this.commId[cs]! - 1;
     } else {
+      // pid: digits from column 17, then spaces up to column 24
+      let k = s + C_DASH + 1;
+      pid = 0;
+      while (isDigit(buf[k]!)) pid = pid * 10 + (buf[k++]! - 0x30);
+      if (k === s + C_DASH + 1) return -1;
+      while (k < s + 24) if (buf[k++] !== SP) return -1;
       let i = s;
       while (i < s + C_DASH && (buf[i] === SP || buf[i] === TAB)) i++;
-      if (buf[i] === HASH) return 0; // a header line to the general parser
-      for (let j = i; j < s + C_DASH; j++) if (buf[j] === 10) return 0;
+      if (buf[i] === HASH) return -1; // a header line, for the general parser
+      for (let j = i; j < s + C_DASH; j++) if (buf[j] === 10) return -1;
       comm = this.comms.intern(buf, i, s + C_DASH);
-      this.commPid[cs] = pid;
+      this.pidW0[cs] = pw0;
+      this.pidW1[cs] = pw1;
       this.commW0[cs] = cw0;
       this.commW1[cs] = cw1;
       this.commW2[cs] = cw2;
       this.commW3[cs] = cw3;
-      this.commId[cs] = comm;
+      this.commPid[cs] = pid;
+      this.commId[cs] = comm + 1;
     }
-    // try / read, then the name (trailing blanks trimmed; a CR goes to the general parser).
+    // try / read
     let p = s + C_NAME;
     let w0 = kind;
     if (kind === LineKind.Acquire) {
-      if (buf[p] === 0x74 /* t */ && buf[p + 1] === 0x72 && buf[p + 2] === 0x79 && buf[p + 3] === SP && p + 4 < e) {
+      if (buf[p] === 0x74 /* t */ && buf[p + 1] === 0x72 && buf[p + 2] === 0x79 && buf[p + 3] === SP && p + 4 < n && buf[p + 4] !== 10) {
         w0 |= F_TRY;
         p += 4;
       }
-      if (buf[p] === 0x72 /* r */ && buf[p + 1] === 0x65 && buf[p + 2] === 0x61 && buf[p + 3] === 0x64 && buf[p + 4] === SP && p + 5 < e) {
+      if (buf[p] === 0x72 /* r */ && buf[p + 1] === 0x65 && buf[p + 2] === 0x61 && buf[p + 3] === 0x64 && buf[p + 4] === SP && p + 5 < n && buf[p + 5] !== 10) {
         w0 |= F_READ;
         p += 5;
       }
     }
-    let ne = e;
-    let last = buf[ne - 1]!;
-    if (last === CR) return 0;
-    while (ne > p && (last === SP || last === TAB)) last = buf[--ne - 1]!;
-    if (ne === p) return 0;
-    // The map: cached by the hex digits of its address, checked against the name.
+    // The map: cached by the hex digits of its address; a hit when the name follows, then the newline.
     const a0 = dv.getInt32(s + C_ADDR, true);
     const a1 = dv.getInt32(s + C_ADDR + 4, true);
     const a2 = dv.getInt32(s + C_ADDR + 8, true);
     const a3 = dv.getInt32(s + C_ADDR + 12, true);
-    const ms = (Math.imul(a3 ^ (a2 << 7) ^ (a1 >>> 3), 0x9e3779b1) >>> 16) & (MAP_CACHE - 1);
+    const ms = (Math.imul(a3 ^ Math.imul(a2, 0x2c1b3c6d) ^ (a1 >>> 3), 0x9e3779b1) >>> 16) & (MAP_CACHE - 1);
     let map = this.mapId[ms]! - 1;
+    let e = -1;
     if (map >= 0 && this.mapW3[ms] === a3 && this.mapW2[ms] === a2 && this.mapW1[ms] === a1 && this.mapW0[ms] === a0) {
-      const nb = this.names.bytesOf(this.maps.name[map]!);
-      const len = ne - p;
-      if (nb.length === len) {
+      const name = this.maps.name[map]!;
+      const len = this.nameLen[name]!;
+      const end = p + len;
+      if (whole ? end === n : end < n && buf[end] === 10) {
+        const nw = this.nameWords[name]!;
         let j = 0;
-        while (j < len && nb[j] === buf[p + j]) j++;
-        if (j !== len) map = -1;
-      } else map = -1;
-    } else map = -1;
-    if (map < 0) {
+        for (; j + 4 <= len; j += 4) if (dv.getInt32(p + j, true) !== nw.getInt32(j, true)) break;
+        if (j + 4 > len) {
+          for (; j < len; j++) if (buf[p + j] !== nw.getUint8(j)) break;
+          if (j === len) e = end;
+        }
+      }
+    }
+    if (e < 0) {
+      // The line end, the name (blanks trimmed; a CR goes to the general parser), the map.
+      if (whole) e = n;
+      else {
+        e = p;
+        while (e < n && buf[e] !== 10) e++;
+        if (e === n) return -1;
+      }
+      let ne = e;
+      let last = buf[ne - 1]!;
+      if (last === CR) return -1;
+      while (ne > p && (last === SP || last === TAB)) last = buf[--ne - 1]!;
+      if (ne === p) return -1;
       let hi = 0;
       let lo = 0;
       for (let j = s + C_ADDR; j < s + C_ADDR + 16; j++) {
         const v = HEX[buf[j]!]!;
-        if (v < 0) return 0;
+        if (v < 0) return -1;
         hi = (hi << 4) | (lo >>> 28);
         lo = (lo << 4) | v;
       }
-      map = this.maps.intern(hi >>> 0, lo >>> 0, this.names.intern(buf, p, ne));
+      map = this.maps.intern(hi >>> 0, lo >>> 0, this.nameId(buf, p, ne));
       this.mapW0[ms] = a0;
       this.mapW1[ms] = a1;
       this.mapW2[ms] = a2;
@@ -396,14 +433,25 @@ export class TraceRecordParser {
     if (f0 === 0x64 /* d */) w0 |= F_IRQS_OFF;
     else if (f0 === 0x62 /* b */) w0 |= F_BH_OFF;
     else if (f0 === 0x44 /* D */) w0 |= F_IRQS_OFF | F_BH_OFF;
-    const hs = buf[s + C_FLAGS + 2]!;
+    const hs = (fw >>> 16) & 0xff;
     const ctx = hs === 0x68 /* h */ ? 2 : hs === 0x48 /* H */ ? 3 : hs === 0x73 /* s */ ? 1 : hs === 0x7a /* z */ || hs === 0x5a /* Z */ ? 4 : 0;
     r[o] = w0 | F_HAS_FLAGS | (ctx << CTX_SHIFT);
     r[o + 2] = pid;
     r[o + 3] = c0 * 100 + c1 * 10 + c2;
     r[o + 4] = map;
     r[o + 5] = comm;
-    return kind;
+    return e;
+  }
+
+  /** The id of name buf[p, e), its bytes kept for fixedLine()'s comparison (a name without a newline). */
+  private nameId(buf: Uint8Array, p: number, e: number): number {
+    const id = this.names.intern(buf, p, e);
+    while (this.nameWords.length <= id) {
+      const bytes = this.names.bytesOf(this.nameWords.length);
+      this.nameWords.push(new DataView(bytes.buffer, bytes.byteOffset, bytes.length));
+      this.nameLen.push(bytes.indexOf(10) >= 0 ? -1 : bytes.length);
+    }
+    return id;
   }
 
   /** Any other line, through the general parser. */
@@ -452,6 +500,11 @@ export class TraceRecordParser {
       }
     }
   }
+}
+
+/** Are the four bytes of w (little-endian) all ASCII digits? */
+function digits4(w: number): boolean {
+  return (w & 0xf0f0f0f0) === 0x30303030 && ((w + 0x06060606) & 0xf0f0f0f0) === 0x30303030;
 }
 
 function isDigit(b: number): boolean {
