@@ -401,7 +401,7 @@ export class Lockdep {
     };
     // A report aborts __lock_acquire() in the kernel (lockdep is off afterwards). When we keep
     // going, the non-graph checks (wait context, usage, nest lock) do not stop the acquisition.
-    if (this.profile.waitSuffix) this.checkWaitContext(t, h);
+    if (this.profile.waitSuffix && cls.wait.inner && !a.trylock) this.checkWaitContext(t, h);
     if (this.off) return 0;
     this.markUsage(t, h);
     if (this.off) return 0;
@@ -589,6 +589,19 @@ export class Lockdep {
   /** mirrors mark_usage(): the usage bits of this acquisition, in the kernel's order. */
   private markUsage(t: TaskState, h: HeldLock): void {
     const r = h.read ? LOCK_USAGE_READ_MASK : 0;
+    // Fast path: every bit this acquisition would set is set already (markLock() would do nothing).
+    let want = 1 << (h.read && this.profile.usedRead ? USED_READ : USED);
+    if (h.check) {
+      if (!h.trylock) {
+        if (t.inHardirq) want |= 1 << (USED_IN_HARDIRQ + r);
+        if (t.inSoftirq) want |= 1 << (USED_IN_SOFTIRQ + r);
+      }
+      if (!h.hardirqsOff) {
+        want |= 1 << (ENABLED_HARDIRQ + r);
+        if (t.softirqsEnabled) want |= 1 << (ENABLED_SOFTIRQ + r);
+      }
+    }
+    if ((h.cls.usageMask & want) === want) return;
     if (h.check) {
       if (!h.trylock) {
         if (t.inHardirq) this.markLock(t, h, USED_IN_HARDIRQ + r, h.stack);
