@@ -108,12 +108,14 @@ interface Held {
   inst: number;
   /** irq_context at acquisition (bit0 softirq, bit1 hardirq). */
   seg: number;
-  /** Not given to the validator (nesting too deep): its release is dropped too. */
-  skipped: boolean;
+  /** The validator's instance; undefined when not given to the validator (nesting too deep): its release is dropped too. */
+  li: LockInstance | undefined;
 }
 
 interface TaskInfo {
   idx: number;
+  /** The pid, or for an idle task (pid 0) -(cpu + 2). */
+  key: number;
   pid: number;
   /** Interned comm. */
   comm: number;
@@ -145,6 +147,7 @@ const MAX_SUBCLASSES = 8;
  */
 const ACQUIRE_GAP = 20;
 const DEFAULT_KERNEL = '6.1.192';
+const RECENT_TASKS = 64;
 const ELLIPSIS_COMM = '<...>';
 
 const TRACE_HINT =
@@ -202,8 +205,9 @@ export class TraceImporter {
   private releaseRun = 0;
   /** Key of the first task; undefined once another task has appeared. */
   private bootTask: number | undefined = NaN;
-  /** Line of the event being imported. */
+  /** Line of the event being imported, and the file name spans carry. */
   private line = 0;
+  private readonly file: string;
   /** The span given with releases (the validator copies it when it keeps it). */
   private readonly releaseSpan: SourceSpan;
   /** The irq steps handed to the validator, reused (it keeps nothing of a step but its span). */
@@ -214,9 +218,8 @@ export class TraceImporter {
   private batchFirstTs = NaN;
   private lastTsValue = NaN;
   private batchLines = 0;
-  /** Last task looked up, by key (consecutive events mostly come from one task). */
-  private lastKey = NaN;
-  private lastTask: TaskInfo | undefined;
+  /** Tasks looked up lately, by key (direct-mapped): most events come from a few running tasks. */
+  private readonly recentTasks: (TaskInfo | undefined)[] = new Array<TaskInfo | undefined>(RECENT_TASKS).fill(undefined);
 
   constructor(opts: TraceImportOptions) {
     this.opts = opts;
@@ -225,6 +228,7 @@ export class TraceImporter {
       stopAfterFirst: opts.stopAfterFirst ?? false,
       ...(opts.limits ? { limits: opts.limits } : {}),
     });
+    this.file = opts.file;
     this.releaseSpan = { file: opts.file, line: 0, col: 1 };
     const irq = (op: IrqStep['op']): IrqStep => ({ op, ip: UNKNOWN_IP, stack: NO_STACK, span: this.releaseSpan });
     this.irqSteps = { irqoff: irq('irqoff'), irqon: irq('irqon'), bhoff: irq('bhoff'), bhon: irq('bhon') };
@@ -314,12 +318,16 @@ export class TraceImporter {
       const kind = w & 15;
       const line = r[o + 1]!;
       this.line = line;
-      if (kind === LineKind.Acquire) {
-        s.acquires++;
-        this.event(true, w, r[o + 2]!, r[o + 3]!, r[o + 4]!, r[o + 5]!);
-      } else if (kind === LineKind.Release) {
-        s.releases++;
-        this.event(false, w, r[o + 2]!, r[o + 3]!, r[o + 4]!, r[o + 5]!);
+      if (kind === LineKind.Acquire || kind === LineKind.Release) {
+        if (kind === LineKind.Acquire) s.acquires++;
+        else s.releases++;
+        if (++s.events === 1) s.firstTs = this.batchFirstTs;
+        const pid = r[o + 2]!;
+        const comm = r[o + 5]!;
+        const key = pid !== 0 ? pid : -(r[o + 3]! + 2);
+        const known = this.recentTasks[key & (RECENT_TASKS - 1)];
+        const task = known !== undefined && known.key === key && known.comm === comm ? known : this.taskFor(pid, r[o + 3]!, comm);
+        this.event(kind === LineKind.Acquire, w, task, r[o + 4]!);
       } else {
         this.badLine(b.errors[r[o + 4]!]!, r[o + 2]!, line, (w & F_TRY) !== 0);
       }
@@ -336,10 +344,8 @@ export class TraceImporter {
     throw inputError('script-syntax', error, { file: this.opts.file, line, col: col + 1 }, TRACE_HINT);
   }
 
-  private event(acquire: boolean, w: number, pid: number, cpu: number, map: number, comm: number): void {
+  private event(acquire: boolean, w: number, task: TaskInfo, map: number): void {
     const s = this.stats;
-    if (++s.events === 1) s.firstTs = this.batchFirstTs;
-    const task = this.taskFor(pid, cpu, comm);
     const ctx = (w >>> CTX_SHIFT) & 7;
     if (ctx === IrqCtx.Nmi) {
       s.nmiEvents++;
@@ -356,14 +362,18 @@ export class TraceImporter {
         s.skippedBeforeFirstRelease++;
         return;
       }
-      if (w & F_HAS_FLAGS) this.sync(task, ctx, (w & F_IRQS_OFF) !== 0, (w & F_BH_OFF) !== 0);
-      this.acquire(task, map, (w & F_TRY) !== 0, (w & F_READ) !== 0);
     } else {
       this.releaseRun++;
       this.seenRelease = true;
-      if (w & F_HAS_FLAGS) this.sync(task, ctx, (w & F_IRQS_OFF) !== 0, (w & F_BH_OFF) !== 0);
-      this.release(task, map);
     }
+    if (w & F_HAS_FLAGS) {
+      const irqsOff = (w & F_IRQS_OFF) !== 0;
+      const bhOff = (w & F_BH_OFF) !== 0;
+      // anything to do? (an interrupt context to enter or leave, irqs or BH switched)
+      if (ctx !== IrqCtx.Process || task.ctx.length !== 0 || irqsOff === task.hardEnabled || bhOff !== task.bhOff) this.sync(task, ctx, irqsOff, bhOff);
+    }
+    if (acquire) this.acquire(task, map, (w & F_TRY) !== 0, (w & F_READ) !== 0);
+    else this.release(task, map);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -371,8 +381,6 @@ export class TraceImporter {
 
   private taskFor(pid: number, cpu: number, comm: number): TaskInfo {
     const key = pid !== 0 ? pid : -(cpu + 2);
-    const last = this.lastTask;
-    if (key === this.lastKey && last && last.comm === comm) return last;
     if (this.bootTask !== undefined) {
       if (Number.isNaN(this.bootTask)) this.bootTask = key;
       else if (this.bootTask !== key) this.bootTask = undefined;
@@ -384,12 +392,11 @@ export class TraceImporter {
     if (!t) {
       const commStr = pid === 0 ? `swapper/${Math.max(cpu, 0)}` : this.comms[comm]!;
       const idx = this.session.addTask({ name: commStr, pid, cpu: Math.max(cpu, 0), steps: [], span: this.span() });
-      t = { idx, pid, comm, ctx: [], seg: 0, hardEnabled: true, softEnabled: true, bhOff: false, saved: [], held: [] };
+      t = { idx, key, pid, comm, ctx: [], seg: 0, hardEnabled: true, softEnabled: true, bhOff: false, saved: [], held: [] };
       this.tasks.set(key, t);
       this.taskList.push(t);
     }
-    this.lastKey = key;
-    this.lastTask = t;
+    this.recentTasks[key & (RECENT_TASKS - 1)] = t;
     return t;
   }
 
@@ -412,7 +419,7 @@ export class TraceImporter {
   }
 
   private span(): SourceSpan {
-    return { file: this.opts.file, line: this.line, col: 1 };
+    return { file: this.file, line: this.line, col: 1 };
   }
 
   private feed(t: TaskInfo, step: Step): void {
@@ -520,10 +527,12 @@ export class TraceImporter {
     }
     const held = t.held;
     let same = -1;
-    for (let i = held.length - 1; i >= 0; i--) {
-      if (held[i]!.map === map) {
-        same = i;
-        break;
+    let sameName = false;
+    for (let i = 0; i < held.length; i++) {
+      const h = held[i]!;
+      if (h.name === name) {
+        sameName = true;
+        if (h.map === map) same = i;
       }
     }
     if (same >= 0 && !(isRead && held[same]!.read)) {
@@ -540,6 +549,8 @@ export class TraceImporter {
       sub = h.sub;
       inst = h.inst;
       this.stats.recursiveReadAssumed++;
+    } else if (!sameName) {
+      inst = 0;
     } else {
       let count = 0;
       let maxSub = -1;
@@ -567,7 +578,7 @@ export class TraceImporter {
             this.stats.subclassAssumed++;
             if (sub >= MAX_SUBCLASSES) {
               this.stats.tooDeep++;
-              held.push(this.newHeld(map, name, sub, read, inst, t.seg, true));
+              held.push(this.newHeld(map, name, sub, read, inst, t.seg, undefined));
               return;
             }
           }
@@ -576,20 +587,21 @@ export class TraceImporter {
         inst = 0;
       }
     }
-    this.session.acquire(t.idx, this.instance(n, inst), read, trylock, sub, n.check, qrw, UNKNOWN_IP, NO_STACK, this.span());
-    held.push(this.newHeld(map, name, sub, read, inst, t.seg, false));
+    const li = n.insts[inst] ?? this.instance(n, inst);
+    this.session.acquire(t.idx, li, read, trylock, sub, n.check, qrw, UNKNOWN_IP, NO_STACK, { file: this.file, line: this.line, col: 1 });
+    held.push(this.newHeld(map, name, sub, read, inst, t.seg, li));
   }
 
-  private newHeld(map: number, name: number, sub: number, read: 0 | 1 | 2, inst: number, seg: number, skipped: boolean): Held {
+  private newHeld(map: number, name: number, sub: number, read: 0 | 1 | 2, inst: number, seg: number, li: LockInstance | undefined): Held {
     const h = this.freeHeld.pop();
-    if (!h) return { map, name, sub, read, inst, seg, skipped };
+    if (!h) return { map, name, sub, read, inst, seg, li };
     h.map = map;
     h.name = name;
     h.sub = sub;
     h.read = read;
     h.inst = inst;
     h.seg = seg;
-    h.skipped = skipped;
+    h.li = li;
     return h;
   }
 
@@ -621,9 +633,11 @@ export class TraceImporter {
     if (i === held.length - 1) held.pop();
     else held.splice(i, 1);
     this.freeHeld.push(h);
-    if (h.skipped) return;
+    const li = h.li;
+    if (li === undefined) return;
+    h.li = undefined;
     this.releaseSpan.line = this.line;
-    this.session.release(t.idx, this.nameInfo[h.name]!.insts[h.inst]!, UNKNOWN_IP, NO_STACK, this.releaseSpan);
+    this.session.release(t.idx, li, UNKNOWN_IP, NO_STACK, this.releaseSpan);
   }
 }
 

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LockdepSimError } from '../../diag/error.js';
 
-export const CHUNK = 1 << 20;
+/** Read and gunzip in 4 MiB pieces (fewer, larger buffers: measurably faster than 1 MiB or 64 KiB). */
+export const CHUNK = 4 << 20;
 
 export function ioError(file: string, e: unknown, what = 'read'): LockdepSimError {
   const code = (e as NodeJS.ErrnoException)?.code;
