@@ -56,6 +56,9 @@ const MAX_SUBCLASSES = 8;
 const MAX_WORDS = 10;
 
 const DEFAULT_KERNEL = '6.1.192';
+/** The kernel's __fs_reclaim_map, taken by every GFP_KERNEL allocation (the module's map re-allocation after `free`). */
+export const FS_RECLAIM_ID = '__fs_reclaim_map';
+const FS_RECLAIM_IP = { symbol: 'fs_reclaim_acquire', offset: 0x77, size: 0xb0 };
 const ORACLE_BUILD_TAG = '#2';
 const ORACLE_TAINT = 'Tainted: G           O      ';
 
@@ -496,12 +499,16 @@ export function parseCaseScript(text: string, file: string, opts: CaseScriptOpti
     span: d.span,
   }));
 
+  const usesFree = drafts.some((d) => d.ops.some((o) => o.kind === 'free'));
   return {
     file,
     kernel,
     config: { debugLockdep: true, lockStat: true, proveRawLockNesting: false },
     taint: ORACLE_TAINT,
-    classes: classes.map((c) => c.decl),
+    classes: [
+      ...classes.map((c) => c.decl),
+      ...(usesFree ? [{ id: FS_RECLAIM_ID, name: 'fs_reclaim', kind: 'lockdep_map' as const, novalidate: false, span: span(1, 1) }] : []),
+    ],
     tasks,
     span: span(1, 1),
   };
@@ -587,9 +594,16 @@ function runTask(d: TaskDraft, fr: ModuleFrames, early: boolean, classNames: str
       case 'setsub':
         lockop(op, 'process', held);
         break;
-      case 'free':
+      case 'free': {
         steps.push({ op: 'free', span: op.span, stack: [...fr.free, ...fr.tail], ref: op.ref });
+        // The module then allocates a fresh map (rp_new_map(): kzalloc(PAGE_SIZE, GFP_KERNEL)), whose
+        // might_alloc() takes and drops the fs_reclaim map under whatever the task holds (probe p39).
+        const reclaim: LockRef = { lock: FS_RECLAIM_ID, instance: 0 };
+        const stack = [...fr.free, ...fr.tail];
+        steps.push({ op: 'acquire', span: op.span, stack, ref: reclaim, read: 0, trylock: false, subclass: 0, check: true, ip: FS_RECLAIM_IP });
+        steps.push({ op: 'release', span: op.span, stack, ref: reclaim, ip: FS_RECLAIM_IP });
         break;
+      }
       case 'irqoff':
         irqsOff = true;
         steps.push({ op: 'irqoff', span: op.span, stack: [fr.irqoffIp, ...fr.tail], ip: fr.irqoffIp });

@@ -128,10 +128,18 @@ export interface SetSubclassStep extends StepBase {
   ip: Frame;
 }
 
-/** local_irq_disable/enable, local_bh_disable/enable. */
+/**
+ * local_irq_disable/enable, local_bh_disable/enable. `bhon` is the kernel function local_bh_enable(),
+ * which also turns irqs off and on around lockdep's softirq hook (and so leaves irqs enabled).
+ */
 export interface IrqStateStep extends StepBase {
   op: 'irqoff' | 'irqon' | 'bhoff' | 'bhon';
   ip: Frame;
+  /**
+   * Only lockdep's own hook ran (lockdep_hardirqs_on/off, lockdep_softirqs_on/off): an observed state
+   * change, as a trace shows it, rather than the local_irq_*()/local_bh_*() functions.
+   */
+  hook?: boolean;
 }
 
 /** Start running an interrupt handler on top of the task (its held locks stay underneath). */

@@ -147,7 +147,7 @@ export class Lockdep {
   // Reports
 
   /** Records a finding unless the same problem was already reported (then its count goes up). */
-  report(f: Finding, key: string): void {
+  report(f: Finding, key: string, opts: { keepOn?: boolean } = {}): void {
     if (this.off) return;
     const prev = this.dedupe.get(key);
     if (prev) {
@@ -157,7 +157,13 @@ export class Lockdep {
       this.findings.push(f);
       this.obs?.({ type: 'finding', index: this.findings.length - 1 });
     }
-    if (this.opts.stopAfterFirst) this.off = true;
+    // A plain WARN() leaves lockdep on; reports and DEBUG_LOCKS_WARN_ON() switch it off.
+    if (this.opts.stopAfterFirst && !opts.keepOn) this.off = true;
+  }
+
+  /** A DEBUG_LOCKS_WARN_ON() / WARN() inside lockdep: a `misuse` finding (DEBUG_LOCKS_WARN_ON turns lockdep off). */
+  private misuse(t: TaskState, condition: string, message: string, stack: Frame[], span: SourceSpan, key: string, keepOn = false): void {
+    this.report({ ...this.base(t, 'misuse', span, stack), kind: 'misuse', condition, message }, `misuse:${key}`, { keepOn });
   }
 
   base(t: TaskState, kind: FindingKind, span: SourceSpan, stack: Frame[]) {
@@ -261,7 +267,7 @@ export class Lockdep {
       case 'bhoff':
         return this.softirqsOff(t, s.ip);
       case 'bhon':
-        return this.softirqsOn(t, s.ip, s.stack);
+        return s.hook ? this.softirqsOn(t, s.ip, s.stack) : this.localBhEnable(t, s.ip, s.stack, s.span);
       case 'irq-enter':
         t.enterIrq(s.context);
         return;
@@ -450,16 +456,25 @@ export class Lockdep {
 
   /** __lock_is_held(): any held entry (every irq segment) for this map. */
   private isHeld(t: TaskState, inst: LockInstance): boolean {
-    for (const h of t.held) if (this.matchHeld(h, inst)) return true;
+    for (const h of t.held) if (this.matchHeld(t, h, inst)) return true;
     return false;
   }
 
-  /** mirrors match_held_lock(): same map, or a merged entry of the map's subclass-0 class. */
-  private matchHeld(h: HeldLock, inst: LockInstance): boolean {
+  /**
+   * mirrors match_held_lock(): same map, or a merged entry of the map's subclass-0 class. A merged
+   * entry that was not itself taken with a nest lock is DEBUG_LOCKS_WARN_ON(!hlock->nest_lock)
+   * (kernel probe p23): no match, and lockdep switches off.
+   */
+  private matchHeld(t: TaskState, h: HeldLock, inst: LockInstance): boolean {
     if (h.inst === inst) return true;
     if (h.references) {
       const c0 = this.classByKey.get(`${inst.decl.id}/0`);
-      if (c0 && h.cls === c0) return true;
+      if (!c0) return false;
+      if (!h.nest) {
+        this.misuse(t, '!hlock->nest_lock', 'a merged held lock (references) that was not taken with a nest lock', t.held.length ? t.held[t.held.length - 1]!.stack : [], h.span, `nest-merge:${h.cls.idx}`);
+        return false;
+      }
+      if (h.cls === c0) return true;
     }
     return false;
   }
@@ -658,10 +673,12 @@ export class Lockdep {
       return;
     }
     this.counters.hardirqOnEvents++;
-    t.hardirqsEnabled = true;
-    t.hardirqsOnEvent = { event: ++t.stamp, ip };
+    // lockdep_hardirqs_on_prepare() marks the held locks before lockdep_hardirqs_on() sets the flag and
+    // records the event: a report raised here shows HE0 and the previous enable (kernel probe p32).
     this.markHeldLocks(t, ENABLED_HARDIRQ, stack);
     if (t.softirqsEnabled && !this.off) this.markHeldLocks(t, ENABLED_SOFTIRQ, stack);
+    t.hardirqsEnabled = true;
+    t.hardirqsOnEvent = { event: ++t.stamp, ip };
   }
 
   private softirqsOff(t: TaskState, ip: Frame): void {
@@ -673,6 +690,18 @@ export class Lockdep {
     this.counters.softirqOffEvents++;
     t.softirqsEnabled = false;
     t.softirqsOffEvent = { event: ++t.stamp, ip };
+  }
+
+  /**
+   * mirrors __local_bh_enable_ip() on a CONFIG_TRACE_IRQFLAGS kernel: irqs off, softirqs on (which
+   * then marks nothing), irqs on again — always, even when they were off before, after a
+   * lockdep_assert_irqs_enabled() warning (kernel probes p33, p34).
+   */
+  private localBhEnable(t: TaskState, ip: Frame, stack: Frame[], span: SourceSpan): void {
+    if (!t.hardirqsEnabled && !t.inHardirq) this.misuse(t, 'irqs_disabled()', 'local_bh_enable() with irqs disabled (lockdep_assert_irqs_enabled)', stack, span, `bh-enable-irqs-off:${t.label}`, true);
+    this.hardirqsOff(t, ip);
+    this.softirqsOn(t, ip, stack);
+    this.hardirqsOn(t, ip, stack);
   }
 
   /** mirrors lockdep_softirqs_on(). */
@@ -697,10 +726,10 @@ export class Lockdep {
     const held = t.held;
     let i = held.length - 1;
     if (i < 0) return -1;
-    if (this.matchHeld(held[i]!, inst)) return i;
+    if (this.matchHeld(t, held[i]!, inst)) return i;
     for (i--; i >= 0; i--) {
       if (held[i + 1]!.irqContext !== held[i]!.irqContext) return -1;
-      if (this.matchHeld(held[i]!, inst)) return i;
+      if (this.matchHeld(t, held[i]!, inst)) return i;
     }
     return -1;
   }
@@ -732,14 +761,23 @@ export class Lockdep {
       held.pop();
       return;
     }
+    const depth = held.length;
     const above = held.splice(i);
-    this.reacquire(t, above.slice(1), stack, copySpan ? { ...span } : span);
+    const where = copySpan ? { ...span } : span;
+    const merged = 1 + this.reacquire(t, above.slice(1), stack, where);
+    this.checkDepthAfterReacquire(t, depth - merged, 'lock_release', stack, where);
   }
 
-  /** mirrors reacquire_held_locks(): new chains (and edges) may appear, traced at the release site. */
-  private reacquire(t: TaskState, entries: HeldLock[], stack: Frame[], span: SourceSpan): void {
-    for (const e of entries) {
-      this.lockAcquire(t, {
+  /**
+   * mirrors reacquire_held_locks(): new chains (and edges) may appear, traced at the release site.
+   * Returns the merges it counts (only a merge of the first re-acquired entry counts, as in the
+   * kernel's `*merged += (idx == first_idx)`).
+   */
+  private reacquire(t: TaskState, entries: HeldLock[], stack: Frame[], span: SourceSpan): number {
+    let merged = 0;
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      const r = this.lockAcquire(t, {
         decl: e.cls.decl,
         subclass: e.cls.subclass,
         inst: e.inst,
@@ -753,16 +791,25 @@ export class Lockdep {
         stack,
         span,
       });
-      if (this.off) return;
+      if (r === 2 && k === 0) merged++;
+      if (this.off) break;
     }
+    return merged;
+  }
+
+  /**
+   * The depth check after a re-acquisition (DEBUG_LOCKS_WARN_ON(curr->lockdep_depth != depth - merged)
+   * in __lock_release(), __lock_set_class() and __lock_downgrade()): an entry further up that merged
+   * into the one below it leaves the stack one shorter than expected (kernel probe p25).
+   */
+  private checkDepthAfterReacquire(t: TaskState, expected: number, fn: string, stack: Frame[], span: SourceSpan): void {
+    if (this.off || t.held.length === expected) return;
+    this.misuse(t, 'curr->lockdep_depth != depth - merged', `${fn}(): re-acquiring the held locks merged an entry (held ${t.held.length}, expected ${expected})`, stack, span, `depth:${fn}:${span.file}:${span.line}:${span.col}`);
   }
 
   /** DEBUG_LOCKS_WARN_ON(!depth): re-setting the class of a held lock while holding none (a WARN, not a report). */
   private noLocksHeld(t: TaskState, fn: string, stack: Frame[], span: SourceSpan): void {
-    this.report(
-      { ...this.base(t, 'misuse', span, stack), kind: 'misuse', condition: '!depth', message: `${fn}() called with no lock held` },
-      `misuse:${fn}:${span.file}:${span.line}:${span.col}`,
-    );
+    this.misuse(t, '!depth', `${fn}() called with no lock held`, stack, span, `${fn}:${span.file}:${span.line}:${span.col}`);
   }
 
   /** mirrors lock_downgrade(): the entry becomes a reader (read = 1) with the downgrade site as ip. */
@@ -772,15 +819,13 @@ export class Lockdep {
     const i = this.findHeld(t, inst);
     if (i < 0) return this.badUnlock(t, inst, ip, stack, span);
     const h = t.held[i]!;
+    const depth = t.held.length;
     const above = t.held.splice(i);
     t.chain = h.prevChain;
-    if (h.read) {
-      this.report(
-        { ...this.base(t, 'misuse', span, stack), kind: 'misuse', condition: 'hlock->read', message: 'downgrading a read lock' },
-        `misuse:downgrade:${span.line}:${span.col}`,
-      );
-    }
+    // A plain WARN(): lockdep stays on and the entry becomes (stays) read = 1 (kernel probe p27).
+    if (h.read) this.misuse(t, 'hlock->read', 'downgrading a read lock', stack, span, `downgrade:${span.file}:${span.line}:${span.col}`, true);
     this.reacquire(t, [{ ...h, read: 1, ip }, ...above.slice(1)], stack, span);
+    this.checkDepthAfterReacquire(t, depth, 'lock_downgrade', stack, span);
   }
 
   /** mirrors lock_set_subclass(): the entry is re-registered under class `name/N`. */
@@ -792,9 +837,11 @@ export class Lockdep {
     const h = t.held[i]!;
     const cls = this.registerClass(h.cls.decl, subclass, t, span, stack);
     if (!cls) return;
+    const depth = t.held.length;
     const above = t.held.splice(i);
     t.chain = h.prevChain;
-    this.reacquire(t, [{ ...h, cls }, ...above.slice(1)], stack, span);
+    const merged = this.reacquire(t, [{ ...h, cls }, ...above.slice(1)], stack, span);
+    this.checkDepthAfterReacquire(t, depth - merged, 'lock_set_class', stack, span);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -170,7 +170,9 @@ describe('parseCaseScript on the oracle cases', () => {
 
   test('044: free', () => {
     const sc = parseCase('044-held-lock-freed');
-    expect(steps(sc, 0)).toEqual(['acquire L r0 :5', 'free L :6', 'release L :7']);
+    // after the free, the module allocates a fresh map: GFP_KERNEL takes and drops fs_reclaim (probe p39)
+    expect(steps(sc, 0)).toEqual(['acquire L r0 :5', 'free L :6', 'acquire __fs_reclaim_map r0 :6', 'release __fs_reclaim_map :6', 'release L :7']);
+    expect(sc.classes.find((c) => c.id === '__fs_reclaim_map')).toMatchObject({ name: 'fs_reclaim', kind: 'lockdep_map' });
     // As the kernel printed below debug_check_no_locks_freed().
     expect(sc.tasks[0]!.steps[1]!.stack.map(formatFrame)).toEqual([
       'free_unref_page_prepare+0x176/0x1d1',

@@ -230,7 +230,8 @@ export class TraceImporter {
     });
     this.file = opts.file;
     this.releaseSpan = { file: opts.file, line: 0, col: 1 };
-    const irq = (op: IrqStep['op']): IrqStep => ({ op, ip: UNKNOWN_IP, stack: NO_STACK, span: this.releaseSpan });
+    // A trace only shows that the state changed: replay lockdep's own hooks, not local_bh_enable().
+    const irq = (op: IrqStep['op']): IrqStep => ({ op, ip: UNKNOWN_IP, stack: NO_STACK, span: this.releaseSpan, hook: true });
     this.irqSteps = { irqoff: irq('irqoff'), irqon: irq('irqon'), bhoff: irq('bhoff'), bhon: irq('bhon') };
   }
 
@@ -239,9 +240,11 @@ export class TraceImporter {
     return this.parser?.bytes ?? 0;
   }
 
-  /** Feeds the next chunk of trace text. */
+  /** Feeds the next chunk of trace text (its complete lines are validated before this returns). */
   push(chunk: Uint8Array): void {
-    this.ownParser().push(chunk);
+    const p = this.ownParser();
+    p.push(chunk);
+    p.drain();
   }
 
   private ownParser(): TraceRecordParser {
