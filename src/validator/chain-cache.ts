@@ -38,7 +38,10 @@ export class ChainNode {
       c = new ChainNode(id, this, this.counter);
       this.lastKid = c;
       return c;
-    } else this.kids = new Map([[last.id, last]]);
+    } else {
+      this.kids = new Map();
+      this.kids.set(last.id, last);
+    }
     if (c === undefined) {
       c = new ChainNode(id, this, this.counter);
       this.kids.set(id, c);

@@ -42,7 +42,8 @@ export interface Dependency {
  * (components, exports). Lookup of an existing edge is a hash probe instead of the kernel's list scan.
  */
 export class DepGraph {
-  private readonly byPair = new Map<number, Dependency>();
+  /** Dependencies by prev class index, then next class index (small-integer keys, no allocation on lookup). */
+  private readonly byPair: (Map<number, Dependency> | undefined)[] = [];
   private readonly ordered: Dependency[] = [];
   /** Generation counter for BFS visit marks. */
   private gen = 0;
@@ -51,12 +52,8 @@ export class DepGraph {
   /** Incremental topological order, to skip cycle searches that cannot find anything. */
   readonly topo = new TopoOrder();
 
-  private static pairKey(from: LockClass, to: LockClass): number {
-    return from.idx * 0x100000 + to.idx;
-  }
-
   find(from: LockClass, to: LockClass): Dependency | undefined {
-    return this.byPair.get(DepGraph.pairKey(from, to));
+    return this.byPair[from.idx]?.get(to.idx);
   }
 
   get size(): number {
@@ -76,7 +73,7 @@ export class DepGraph {
     from.after.push(fwd);
     to.before.push(bwd);
     const d = { fwd, bwd };
-    this.byPair.set(DepGraph.pairKey(from, to), d);
+    (this.byPair[from.idx] ??= new Map()).set(to.idx, d);
     this.ordered.push(d);
     this.topo.add(from, to);
     return d;
