@@ -225,6 +225,11 @@ export class TraceRecordParser {
     this.flush();
   }
 
+  /** Hands out the records parsed so far (a partial batch), if any. */
+  drain(): void {
+    if (this.batch.count || this.batch.otherEvents || this.batch.lostEvents) this.flush();
+  }
+
   /** Gives a batch's records buffer back for reuse (after the batch has been consumed). */
   recycle(records: Int32Array): void {
     if (records.length === BATCH_EVENTS * RECORD_SIZE && this.spare.length < 8) this.spare.push(records);
