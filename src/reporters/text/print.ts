@@ -278,9 +278,41 @@ function x86Frame(env: Env, f: Frame): string {
 }
 
 /**
+ * The `Code:` bytes the x86 unwinder prints around an interrupted ip, for the builds lockdep-sim knows
+ * (taken from the oracle kernels' own output: 6.1.192 and 6.12.117, ip `arch_irq_work_raise`).
+ */
+const CODE_BYTES: Record<string, string> = {
+  'arch_irq_work_raise+0x1c/0x27':
+    '84 02 00 5c 65 c6 05 cc 4f 00 7f 00 5b c3 48 8b 05 07 e6 de 00 0f ba e0 09 73 19 48 8b 05 12 7b 91 00 bf f6 00 00 00 ff 50 58 <48> 8b 05 03 7b 91 00 ff 60 20 c3 48 8b 8f 08 01 00 00 8b 47 3c 44',
+  'arch_irq_work_raise+0x17/0x1d':
+    'fe ff ff e8 0d b7 02 00 5c 65 c6 05 a5 0f 1e 7f 00 5b c3 48 8b 05 2a e6 bf 00 0f ba e0 09 73 0f bf f6 00 00 00 e8 02 3f 01 00 <e9> 66 3c 01 00 c3 48 8b 8f 00 01 00 00 8b 47 3c 44 0f b7 c6 44 0f',
+};
+
+/**
+ * __show_regs(regs, SHOW_REGS_SHORT) for the interrupted task: the `Code:` line (when the bytes of
+ * that ip are known) and the general registers. Register values are not modelled: fixed, plausible
+ * values (reports are compared with addresses normalized away).
+ */
+function interruptedRegs(ip: Frame): Lines {
+  const code = CODE_BYTES[formatFrame(ip)];
+  return [...(code ? [`Code: ${code}`] : []), ...REGISTER_LINES];
+}
+
+const r = (n: bigint) => n.toString(16).padStart(16, '0');
+/** The register lines printed for an interrupted task (values not modelled). */
+export const REGISTER_LINES: readonly string[] = [
+    `RSP: 0018:${r(0xffff888000257ce0n)} EFLAGS: 00000206`,
+    `RAX: ${r(0x8fbn)} RBX: ${r(0xffffc90000026000n)} RCX: ${r(0n)}`,
+    `RDX: ${r(0xffff88803ebf5920n)} RSI: ${r(0x400f6n)} RDI: ${r(0x400f6n)}`,
+    `RBP: ${r(0n)} R08: ${r(0n)} R09: ${r(0n)}`,
+    `R10: ${r(0n)} R11: ${r(0n)} R12: ${r(0n)}`,
+    `R13: ${r(0n)} R14: ${r(0n)} R15: ${r(0n)}`,
+];
+
+/**
  * x86-64: ` <TASK>` … ` </TASK>` (≥ 5.16), or for a report raised in interrupt context ` <IRQ>` …
  * ` </IRQ>` up to the interrupt entry frame (`asm_*`), then the task part with the interrupted ip
- * as a `RIP:` line (the rest of the register dump is not produced).
+ * as a `RIP:` line and the interrupted task's registers.
  */
 function x86CallTrace(env: Env, f: Finding, frames: readonly Frame[]): Lines {
   const task = env.profile.taskMarkers;
@@ -297,7 +329,7 @@ function x86CallTrace(env: Env, f: Finding, frames: readonly Frame[]): Lines {
   if (task) lines.push(S.TASK_BEGIN);
   lines.push(...fmt(frames.slice(entry, entry + 1)));
   const interrupted = frames[entry + 1];
-  if (interrupted) lines.push(`${S.RIP}${formatFrame(interrupted)}`);
+  if (interrupted) lines.push(`${S.RIP}${formatFrame(interrupted)}`, ...interruptedRegs(interrupted));
   lines.push(...fmt(frames.slice(entry + 2)));
   if (task) lines.push(S.TASK_END);
   return lines;
