@@ -215,7 +215,8 @@ function reportBadIrqDependency(
       unsafe: classDesc(fwd.cls),
       unsafeTrace: fwd.cls.usageTraces[fwdBit] ?? [],
       scenario: { safe: back.cls.printedName, middle: mid.printedName, unsafe: fwd.cls.printedName },
-      backwards: ld.modern ? shortestBlocksBackwards(back) : shortestBlocks(back, stack),
+      // print_shortest_lock_dependencies_backwards() arrived with the 2021 path fixes (v5.14 and stable).
+      backwards: ld.profile.irqPathFix2021 ? shortestBlocksBackwards(back) : shortestBlocks(back, stack),
       forwards: shortestBlocks(fwd, stack),
     },
     `safe-unsafe:${back.cls.idx}:${fwd.cls.idx}:${irqclass}`,
@@ -263,8 +264,9 @@ export function checkIrqUsage(ld: Lockdep, t: TaskState, prev: HeldLock, next: H
   const thatRoot = rootEntry(next.cls, next.read === 2);
   const fwd = findUsage(ld, thatRoot, 'forwards', exclusiveMask(usage));
   if (!fwd) return true;
-  // Step 3: the backwards lock whose usage conflicts with that one.
-  const backMask = originalMask(fwd.cls.usageMask & LOCKF_ENABLED_IRQ_ALL);
+  // Step 3: the backwards lock whose usage conflicts with that one (7b1f8c617976, v5.14 and stable:
+  // only the forward lock's ENABLED bits; before it, all its usage bits).
+  const backMask = originalMask(ld.profile.irqPathFix2021 ? fwd.cls.usageMask & LOCKF_ENABLED_IRQ_ALL : fwd.cls.usageMask);
   const back = findUsage(ld, rootEntry(prev.cls, prev.read !== 0), 'backwards', backMask);
   if (!back) return true;
   // Step 4: the first conflicting pair of bits.
