@@ -8,6 +8,7 @@ import type { DepKind, FindingKind } from '../model/findings.js';
 import type { SourceSpan } from '../model/span.js';
 import type { RejectedBy } from './observe.js';
 import type { LockRef } from '../model/scenario.js';
+import type { ScheduleRow } from '../explore/explore.js';
 
 export const CHECK_RESULT_VERSION = 1;
 
@@ -82,25 +83,8 @@ export interface ExploreScheduleTask {
   deadlocked: boolean;
 }
 
-/** One lock operation of a schedule, in order (the explorer's ScheduleRow, docs/explore.md). */
-export interface ExploreScheduleRow {
-  /** Index into `tasks`. */
-  column: number;
-  /** lock, read, recursive_read, trylock, read_trylock, unlock, downgrade. */
-  op: string;
-  /** The object as printed (`&of->mutex@2`). */
-  lock: string;
-  ref: LockRef;
-  outcome?: 'queued' | 'failed, gives up' | 'failed, restarts' | 'failed' | 'released by restart' | 'released at irq exit';
-  /** The table cell, e.g. `read(cpu_hotplug_lock.rw_sem)`. */
-  text: string;
-  /** The scenario step. */
-  at: SourceSpan;
-  fn?: string;
-  /** Index of the step in the task's steps, and the round of `repeat`. */
-  step: number;
-  round: number;
-}
+/** One lock operation of a schedule, in order (the explorer's own ScheduleRow, docs/explore.md). */
+export type ExploreScheduleRow = ScheduleRow;
 
 /** How a deadlocked task ends. */
 export interface ExploreBlocked {
