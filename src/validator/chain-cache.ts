@@ -19,10 +19,13 @@ export class ChainNode {
   /** Children by lock id; created with the second child. */
   private kids: Map<number, ChainNode> | null = null;
   private readonly counter: { n: number };
+  /** The root's children, by lock id (every chain head starts here): an array, not a map. */
+  private readonly dense: (ChainNode | undefined)[] | null;
 
   constructor(id: number, parent: ChainNode | null, counter: { n: number }) {
     this.id = id;
     this.parent = parent;
+    this.dense = parent === null ? [] : null;
     this.depth = parent ? parent.depth + 1 : 0;
     this.counter = counter;
     this.serial = counter.n++;
@@ -30,6 +33,8 @@ export class ChainNode {
 
   /** mirrors iterate_chain_key(): the key of this chain extended by one lock id. */
   child(id: number): ChainNode {
+    const dense = this.dense;
+    if (dense !== null) return dense[id] ?? (dense[id] = new ChainNode(id, this, this.counter));
     const last = this.lastKid;
     if (last !== null && last.id === id) return last;
     let c: ChainNode | undefined;
