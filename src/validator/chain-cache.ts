@@ -34,7 +34,13 @@ export class ChainNode {
   /** mirrors iterate_chain_key(): the key of this chain extended by one lock id. */
   child(id: number): ChainNode {
     const dense = this.dense;
-    if (dense !== null) return dense[id] ?? (dense[id] = new ChainNode(id, this, this.counter));
+    if (dense !== null) {
+      if (id < dense.length) {
+        const c = dense[id];
+        if (c !== undefined) return c;
+      } else while (dense.length <= id) dense.push(undefined); // no holes: a fast array
+      return (dense[id] = new ChainNode(id, this, this.counter));
+    }
     const last = this.lastKid;
     if (last !== null && last.id === id) return last;
     let c: ChainNode | undefined;
