@@ -50,7 +50,7 @@ function reference(text: Buffer): { recs: Rec[]; other: number; lost: number } {
 }
 
 /** The same through TraceRecordParser, fed in pieces cut at `cuts`. */
-function viaRecords(text: Buffer, cuts: number[] = []): { recs: Rec[]; other: number; lost: number } {
+function viaRecords(text: Buffer, cuts: number[] = [], batchEvents?: number): { recs: Rec[]; other: number; lost: number } {
   const names: string[] = [];
   const comms: string[] = [];
   const maps: number[] = [];
@@ -73,10 +73,10 @@ function viaRecords(text: Buffer, cuts: number[] = []): { recs: Rec[]; other: nu
       const w = r[0]!;
       const flags = [(w & 16) !== 0, (w & 32) !== 0, (w & 64) !== 0, (w & 128) !== 0, (w & 256) !== 0, (w >>> 9) & 7].join(',');
       const m = r[4]!;
-      recs.push([kind, r[1]!, flags, r[2]!, r[3]!, maps[m * 3]!, maps[m * 3 + 1]!, names[maps[m * 3 + 2]!]!, comms[r[5]!]!]);
+      recs.push([kind, r[1]!, flags, r[2]!, r[3]!, maps[m * 3]! >>> 0, maps[m * 3 + 1]! >>> 0, names[maps[m * 3 + 2]!]!, comms[r[5]!]!]);
     }
     parser.recycle(b.records);
-  });
+  }, batchEvents);
   let prev = 0;
   for (const c of [...new Set(cuts)].sort((a, b) => a - b).concat(text.length)) {
     if (c <= prev) continue;
@@ -93,6 +93,7 @@ describe('trace records: the fixed-column fast path agrees with the general pars
     const want = reference(text);
     expect(want.recs.length).toBeGreaterThan(900);
     expect(viaRecords(text)).toEqual(want);
+    expect(viaRecords(text, [], 7)).toEqual(want); // small batches
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 8 }), (cuts) => {
         expect(viaRecords(text, cuts)).toEqual(want);

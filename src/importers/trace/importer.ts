@@ -193,7 +193,7 @@ export class TraceImporter {
   private readonly mapLo: number[] = [];
   private readonly mapName: number[] = [];
   /** Per map: 0 not known yet, 1 a self-test map, 2 not one (while only the boot task has run). */
-  private mapSelftest = new Uint8Array(1024);
+  private mapSelftest = new Uint8Array(1 << 16);
   private readonly nameInfo: NameInfo[] = [];
   /** Parses what push() is given (the CLI's worker parses elsewhere and calls pushBatch()). */
   private parser: TraceRecordParser | undefined;
@@ -208,6 +208,8 @@ export class TraceImporter {
   /** Line of the event being imported, and the file name spans carry. */
   private line = 0;
   private readonly file: string;
+  private readonly lenient: boolean;
+  private readonly keepSelftests: boolean;
   /** The span given with releases (the validator copies it when it keeps it). */
   private readonly releaseSpan: SourceSpan;
   /** The irq steps handed to the validator, reused (it keeps nothing of a step but its span). */
@@ -229,6 +231,8 @@ export class TraceImporter {
       ...(opts.limits ? { limits: opts.limits } : {}),
     });
     this.file = opts.file;
+    this.lenient = opts.lenient ?? false;
+    this.keepSelftests = opts.keepSelftests ?? false;
     this.releaseSpan = { file: opts.file, line: 0, col: 1 };
     // A trace only shows that the state changed: replay lockdep's own hooks, not local_bh_enable().
     const irq = (op: IrqStep['op']): IrqStep => ({ op, ip: UNKNOWN_IP, stack: NO_STACK, span: this.releaseSpan, hook: true });
@@ -305,8 +309,8 @@ export class TraceImporter {
     for (const c of b.comms) this.comms.push(c);
     const m = b.maps;
     for (let i = 0; i < m.length; i += 3) {
-      this.mapHi.push(m[i]!);
-      this.mapLo.push(m[i + 1]!);
+      this.mapHi.push(m[i]! >>> 0);
+      this.mapLo.push(m[i + 1]! >>> 0);
       this.mapName.push(m[i + 2]!);
     }
     this.stats.otherEvents += b.otherEvents;
@@ -340,11 +344,11 @@ export class TraceImporter {
 
   private badLine(error: string, col: number, line: number, isLast: boolean): void {
     this.stats.badLines++;
-    if (this.opts.lenient || isLast) {
-      if (this.badLineMessages.length < 5) this.badLineMessages.push(`${this.opts.file}:${line}:${col + 1}: ${error}`);
+    if (this.lenient || isLast) {
+      if (this.badLineMessages.length < 5) this.badLineMessages.push(`${this.file}:${line}:${col + 1}: ${error}`);
       return;
     }
-    throw inputError('script-syntax', error, { file: this.opts.file, line, col: col + 1 }, TRACE_HINT);
+    throw inputError('script-syntax', error, { file: this.file, line, col: col + 1 }, TRACE_HINT);
   }
 
   private event(acquire: boolean, w: number, task: TaskInfo, map: number): void {
@@ -405,7 +409,7 @@ export class TraceImporter {
 
   /** Boot self-tests: while only the boot task has run, maps named like the self-tests' are ignored. */
   private isSelftest(map: number): boolean {
-    if (this.opts.keepSelftests) return false;
+    if (this.keepSelftests) return false;
     if (map >= this.mapSelftest.length) {
       const grown = new Uint8Array(Math.max(map + 1, this.mapSelftest.length * 2));
       grown.set(this.mapSelftest);

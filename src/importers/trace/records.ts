@@ -35,7 +35,7 @@ export interface TraceBatch {
   /** Names and comms first seen in this batch, in id order. */
   names: string[];
   comms: string[];
-  /** Lock maps first seen in this batch, in id order: (address high, address low, name id) triples. */
+  /** Lock maps first seen in this batch, in id order: (address high, address low, name id) triples, the halves as int32. */
   maps: number[];
   /** Lines of other events, and events the ring buffer lost. */
   otherEvents: number;
@@ -96,17 +96,17 @@ const COMM_CACHE = 1 << 12;
  * it a direct-mapped cache keyed by the raw hex digits of the address (fixedLine()).
  */
 class MapTable {
-  hi: number[] = [];
-  lo: number[] = [];
-  name: number[] = [];
+  /** Address halves (as int32) and name id, by map id. */
+  hi: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  lo: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  name: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  size = 0;
   private slots = new Int32Array(1 << 12);
   private mask = (1 << 12) - 1;
 
-  get size(): number {
-    return this.name.length;
-  }
-
   intern(hi: number, lo: number, name: number): number {
+    hi |= 0;
+    lo |= 0;
     const h = hash3(hi, lo, name);
     let s = h & this.mask;
     for (;;) {
@@ -116,12 +116,17 @@ class MapTable {
       if (this.lo[id] === lo && this.hi[id] === hi && this.name[id] === name) return id;
       s = (s + 1) & this.mask;
     }
-    const id = this.name.length;
-    this.hi.push(hi);
-    this.lo.push(lo);
-    this.name.push(name);
+    const id = this.size++;
+    if (id === this.name.length) {
+      this.hi = grown(this.hi);
+      this.lo = grown(this.lo);
+      this.name = grown(this.name);
+    }
+    this.hi[id] = hi;
+    this.lo[id] = lo;
+    this.name[id] = name;
     this.slots[s] = id + 1;
-    if (this.name.length * 2 > this.mask) this.grow();
+    if (this.size * 2 > this.mask) this.grow();
     return id;
   }
 
@@ -129,12 +134,18 @@ class MapTable {
     const size = this.slots.length * 2;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
-    for (let id = 0; id < this.name.length; id++) {
+    for (let id = 0; id < this.size; id++) {
       let s = hash3(this.hi[id]!, this.lo[id]!, this.name[id]!) & this.mask;
       while (this.slots[s] !== 0) s = (s + 1) & this.mask;
       this.slots[s] = id + 1;
     }
   }
+}
+
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function hash3(a: number, b: number, c: number): number {
@@ -188,7 +199,14 @@ export class TraceRecordParser {
   /** Comm id + 1 (0: empty). */
   private readonly commId = new Int32Array(COMM_CACHE);
 
-  constructor(private readonly onBatch: (b: TraceBatch) => void) {
+  /** Records per batch (BATCH_EVENTS unless a test asks for small batches). */
+  private readonly batchEvents: number;
+
+  constructor(
+    private readonly onBatch: (b: TraceBatch) => void,
+    batchEvents = BATCH_EVENTS,
+  ) {
+    this.batchEvents = batchEvents;
     this.batch = this.fresh();
   }
 
@@ -232,11 +250,11 @@ export class TraceRecordParser {
 
   /** Gives a batch's records buffer back for reuse (after the batch has been consumed). */
   recycle(records: Int32Array): void {
-    if (records.length === BATCH_EVENTS * RECORD_SIZE && this.spare.length < 8) this.spare.push(records);
+    if (records.length === this.batchEvents * RECORD_SIZE && this.spare.length < 8) this.spare.push(records);
   }
 
   private fresh(): TraceBatch {
-    const records = this.spare.pop() ?? new Int32Array(BATCH_EVENTS * RECORD_SIZE);
+    const records = this.spare.pop() ?? new Int32Array(this.batchEvents * RECORD_SIZE);
     return { records, count: 0, names: [], comms: [], maps: [], otherEvents: 0, lostEvents: 0, errors: [], firstTs: NaN, lastTs: NaN, lines: 0, bytes: 0 };
   }
 
@@ -270,7 +288,7 @@ export class TraceRecordParser {
         if (Number.isNaN(b.firstTs)) b.firstTs = traceTimestamp(buf, pos + C_COLON);
         this.lastBuf = buf;
         this.lastTsEnd = pos + C_COLON;
-        if (++b.count === BATCH_EVENTS) this.flush();
+        if (++b.count === this.batchEvents) this.flush();
         if (e >= n) return n;
         pos = e + 1;
         continue;
@@ -479,7 +497,7 @@ export class TraceRecordParser {
         if (Number.isNaN(b.firstTs)) b.firstTs = traceTimestamp(buf, ev.tsEnd);
         this.lastBuf = buf;
         this.lastTsEnd = ev.tsEnd;
-        if (++b.count === BATCH_EVENTS) this.flush();
+        if (++b.count === this.batchEvents) this.flush();
         return;
       }
       case LineKind.OtherEvent:
@@ -500,7 +518,7 @@ export class TraceRecordParser {
         r[o + 4] = b.errors.length;
         r[o + 5] = 0;
         b.errors.push(ev.error);
-        if (++b.count === BATCH_EVENTS) this.flush();
+        if (++b.count === this.batchEvents) this.flush();
         return;
       }
     }
