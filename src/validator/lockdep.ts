@@ -111,6 +111,8 @@ export class Lockdep {
   private readonly dedupe = new Map<string, Finding>();
   private readonly waitValues;
   private limitReported = new Set<string>();
+  /** Released held_lock entries, for reuse by lockAcquire(). */
+  private readonly heldPool: HeldLock[] = [];
   /** The arguments of acquire() → lockAcquire(), reused (reacquire() makes its own). */
   private readonly args: AcquireArgs = {
     decl: undefined as unknown as LockClassDecl,
@@ -390,21 +392,40 @@ export class Lockdep {
         return 2;
       }
     }
-    const h: HeldLock = {
-      cls,
-      inst: a.inst,
-      ip: a.ip,
-      read: a.read,
-      trylock: a.trylock,
-      check: a.check,
-      nest: a.nest,
-      irqContext: t.irqContext,
-      hardirqsOff: a.hardirqsOff,
-      prevChain: t.chain,
-      references: a.references,
-      stack: a.stack,
-      span: a.span,
-    };
+    // A held_lock: a released one is reused (nothing keeps a reference to it: findings and the
+    // timeline copy what they show), which spares the collector millions of short-lived objects.
+    let h = this.heldPool.pop();
+    if (h === undefined) {
+      h = {
+        cls,
+        inst: a.inst,
+        ip: a.ip,
+        read: a.read,
+        trylock: a.trylock,
+        check: a.check,
+        nest: a.nest,
+        irqContext: t.irqContext,
+        hardirqsOff: a.hardirqsOff,
+        prevChain: t.chain,
+        references: a.references,
+        stack: a.stack,
+        span: a.span,
+      };
+    } else {
+      h.cls = cls;
+      h.inst = a.inst;
+      h.ip = a.ip;
+      h.read = a.read;
+      h.trylock = a.trylock;
+      h.check = a.check;
+      h.nest = a.nest;
+      h.irqContext = t.irqContext;
+      h.hardirqsOff = a.hardirqsOff;
+      h.prevChain = t.chain;
+      h.references = a.references;
+      h.stack = a.stack;
+      h.span = a.span;
+    }
     // A report aborts __lock_acquire() in the kernel (lockdep is off afterwards). When we keep
     // going, the non-graph checks (wait context, usage, nest lock) do not stop the acquisition.
     if (this.profile.waitSuffix && cls.wait.inner && !a.trylock) this.checkWaitContext(t, h);
@@ -759,6 +780,7 @@ export class Lockdep {
     t.chain = h.prevChain;
     if (i === held.length - 1) {
       held.pop();
+      if (this.heldPool.length < 1024) this.heldPool.push(h);
       return;
     }
     const depth = held.length;
