@@ -201,12 +201,18 @@ export class TraceRecordParser {
 
   /** Records per batch (BATCH_EVENTS unless a test asks for small batches). */
   private readonly batchEvents: number;
+  /**
+   * Records in the batch being filled: the first batches are small, so that validation starts
+   * early (on another thread), then the size doubles up to batchEvents.
+   */
+  private target: number;
 
   constructor(
     private readonly onBatch: (b: TraceBatch) => void,
     batchEvents = BATCH_EVENTS,
   ) {
     this.batchEvents = batchEvents;
+    this.target = Math.min(1024, batchEvents);
     this.batch = this.fresh();
   }
 
@@ -268,6 +274,7 @@ export class TraceRecordParser {
     this.lastBuf = undefined;
     b.lines = this.line;
     b.bytes = this.bytes;
+    if (this.target < this.batchEvents) this.target = Math.min(this.target * 2, this.batchEvents);
     this.batch = this.fresh();
     this.onBatch(b);
   }
@@ -288,7 +295,7 @@ export class TraceRecordParser {
         if (Number.isNaN(b.firstTs)) b.firstTs = traceTimestamp(buf, pos + C_COLON);
         this.lastBuf = buf;
         this.lastTsEnd = pos + C_COLON;
-        if (++b.count === this.batchEvents) this.flush();
+        if (++b.count === this.target) this.flush();
         if (e >= n) return n;
         pos = e + 1;
         continue;
@@ -497,7 +504,7 @@ export class TraceRecordParser {
         if (Number.isNaN(b.firstTs)) b.firstTs = traceTimestamp(buf, ev.tsEnd);
         this.lastBuf = buf;
         this.lastTsEnd = ev.tsEnd;
-        if (++b.count === this.batchEvents) this.flush();
+        if (++b.count === this.target) this.flush();
         return;
       }
       case LineKind.OtherEvent:
@@ -518,7 +525,7 @@ export class TraceRecordParser {
         r[o + 4] = b.errors.length;
         r[o + 5] = 0;
         b.errors.push(ev.error);
-        if (++b.count === this.batchEvents) this.flush();
+        if (++b.count === this.target) this.flush();
         return;
       }
     }
