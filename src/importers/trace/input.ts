@@ -2,7 +2,7 @@
  * Opening a trace (or events log) for streaming: chunked reading with transparent gunzip, and the
  * input errors of a read. Used by the CLI and by the parser worker (so it imports nothing heavy).
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { LockdepSimError } from '../../diag/error.js';
 import { gunzip } from './gunzip.js';
 
@@ -83,6 +83,90 @@ export function openInput(file: string, stdin?: NodeJS.ReadableStream): InputStr
       }
     } else {
       yield* rawChunks();
+    }
+  }
+  return { chunks: chunks(), progress: () => (total === undefined ? { read } : { read, total }) };
+}
+
+/**
+ * Opens FILE (or stdin for `-`) for the parser thread: blocking reads (the thread has nothing else
+ * to do meanwhile) into CHUNK-sized buffers, each filled by as many reads as a pipe needs (a pipe
+ * gives 64 KiB at a time; Node's streams would hand out each piece in a fresh buffer). Plain text
+ * comes in one reused buffer: a chunk is valid until the next one is asked for. gzip is recognised
+ * by its magic bytes.
+ */
+export function openBlockingInput(file: string): InputStream {
+  let fd: number;
+  let total: number | undefined;
+  try {
+    if (file === '-') fd = 0;
+    else {
+      const st = statSync(file);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (st.isFile()) total = st.size;
+      fd = openSync(file, 'r');
+    }
+  } catch (e) {
+    throw ioError(file, e);
+  }
+  let read = 0;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  /** Fills buf from the input; returns the bytes read (0 at the end). */
+  const fill = (buf: Buffer): number => {
+    let n = 0;
+    while (n < buf.length) {
+      let got: number;
+      try {
+        got = readSync(fd, buf, n, buf.length - n, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          // a non-blocking stdin with nothing to read yet: hand out what there is, or wait a little
+          if (n) break;
+          Atomics.wait(pause, 0, 0, 0.5);
+          continue;
+        }
+        if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+        throw ioError(file, e);
+      }
+      if (got === 0) break;
+      n += got;
+    }
+    read += n;
+    return n;
+  };
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      const n = fill(buf);
+      if (!n) return;
+      if (n >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+        // gzip: the inflate keeps the compressed pieces it was given, so each gets its own buffer
+        const first = buf.subarray(0, n);
+        async function* raw(): AsyncGenerator<Buffer> {
+          yield first;
+          for (;;) {
+            const b = Buffer.allocUnsafe(CHUNK);
+            const m = fill(b);
+            if (!m) return;
+            yield b.subarray(0, m);
+          }
+        }
+        try {
+          for await (const c of gunzip(raw(), CHUNK)) yield c;
+        } catch (e) {
+          if (e instanceof LockdepSimError) throw e;
+          throw ioError(file, e);
+        }
+        return;
+      }
+      yield buf.subarray(0, n);
+      for (;;) {
+        const m = fill(buf); // the parser keeps nothing of the previous chunk
+        if (!m) return;
+        yield buf.subarray(0, m);
+      }
+    } finally {
+      if (fd !== 0) closeSync(fd);
     }
   }
   return { chunks: chunks(), progress: () => (total === undefined ? { read } : { read, total }) };

@@ -5,10 +5,9 @@
  * main thread answers each with its records buffer, which is reused. Imports only what parsing
  * needs, so the thread starts quickly.
  */
-import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LockdepSimError } from '../../diag/error.js';
-import { CHUNK, openInput } from './input.js';
+import { openBlockingInput } from './input.js';
 import { TraceRecordParser, type TraceBatch } from './records.js';
 
 /** Messages from the parser thread. */
@@ -31,7 +30,7 @@ async function main(file: string): Promise<void> {
     wake = undefined;
   });
   try {
-    const input = openInput(file, file === '-' ? createReadStream('', { fd: 0, highWaterMark: CHUNK, autoClose: false }) : undefined);
+    const input = openBlockingInput(file);
     parser = new TraceRecordParser((batch) => {
       inFlight++;
       const p = input.progress();

@@ -167,6 +167,8 @@ export class TraceRecordParser {
   private sentMaps = 0;
   private lastBuf: Uint8Array | undefined;
   private lastTsEnd = 0;
+  /** The timestamp of the last event of the current batch, once its buffer is let go (NaN: none). */
+  private lastTs = NaN;
   private final = false;
   /** Records buffers handed back (recycle()), reused for new batches. */
   private readonly spare: Int32Array[] = [];
@@ -216,7 +218,10 @@ export class TraceRecordParser {
     this.batch = this.fresh();
   }
 
-  /** Feeds the next chunk of text. */
+  /**
+   * Feeds the next chunk of text. Nothing of the chunk is kept once this returns (the caller may
+   * reuse its buffer): an unfinished last line is copied.
+   */
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
@@ -234,7 +239,16 @@ export class TraceRecordParser {
     }
     const n = buf.length;
     pos = this.lines(buf, new DataView(buf.buffer, buf.byteOffset, n), pos, n, false);
-    if (pos < n) this.rest = buf.subarray(pos);
+    if (pos < n) this.rest = Uint8Array.prototype.slice.call(buf, pos) as Uint8Array;
+    this.keepLastTs();
+  }
+
+  /** The last event's timestamp, read now (its line's buffer is not kept). */
+  private keepLastTs(): void {
+    if (this.lastBuf) {
+      this.lastTs = traceTimestamp(this.lastBuf, this.lastTsEnd);
+      this.lastBuf = undefined;
+    }
   }
 
   /**
@@ -270,8 +284,9 @@ export class TraceRecordParser {
     for (; this.sentComms < this.comms.size; this.sentComms++) b.comms.push(this.comms.str(this.sentComms));
     const m = this.maps;
     for (; this.sentMaps < m.size; this.sentMaps++) b.maps.push(m.hi[this.sentMaps]!, m.lo[this.sentMaps]!, m.name[this.sentMaps]!);
-    if (this.lastBuf) b.lastTs = traceTimestamp(this.lastBuf, this.lastTsEnd);
-    this.lastBuf = undefined;
+    this.keepLastTs();
+    b.lastTs = this.lastTs;
+    this.lastTs = NaN;
     b.lines = this.line;
     b.bytes = this.bytes;
     if (this.target < this.batchEvents) this.target = Math.min(this.target * 2, this.batchEvents);
