@@ -72,46 +72,42 @@ function fieldTable(max, width, shift, left) {
 }
 
 /**
- * The W3 stream as chunks of whole lines (about BLOCK bytes). A chunk is valid until the next one is
- * asked for (one buffer is reused); copy it to keep it.
+ * The W3 stream as chunks of whole lines (about BLOCK bytes). The source text is rewritten in place
+ * for each repetition (repetition 0 restores the original fields), so a chunk is valid until the
+ * next one is asked for.
  */
 export function* w3Chunks(source, reps = 5) {
   const { text, starts, headerEnd, pid, secs, flags } = source;
-  if (headerEnd) yield Buffer.from(text.subarray(0, headerEnd));
+  if (headerEnd) yield text.subarray(0, headerEnd);
   const n = starts.length;
   const maxPid = pid.reduce((a, b) => Math.max(a, b), 0);
   const maxSecs = secs.reduce((a, b) => Math.max(a, b), 0);
+  const end = text[text.length - 1] === 10 ? text.length : -1;
   for (let k = 0; k < reps; k++) {
     const hex = Buffer.from((0xffff - k).toString(16));
     const pids = fieldTable(maxPid, 7, k * PID_SHIFT, true);
     const tss = fieldTable(maxSecs, 5, k * TS_SHIFT, false);
-    let buf = Buffer.alloc(BLOCK + 4096);
     for (let i = 0; i < n; ) {
       const s0 = starts[i];
       let j = i;
       while (j < n && starts[j] - s0 < BLOCK) j++;
-      const e0 = j < n ? starts[j] : text.length;
-      if (e0 - s0 + 1 > buf.length) buf = Buffer.alloc(e0 - s0 + 1); // a line longer than a block
-      let len = text.copy(buf, 0, s0, e0);
-      if (buf[len - 1] !== 10) buf[len++] = 10; // the source's last line
-      const out = buf.subarray(0, len);
-      if (k > 0) {
-        for (let l = i; l < j; l++) {
-          const f = flags[l];
-          if (!f) continue;
-          const s = starts[l] - s0;
-          const p = pid[l];
-          if (p > 0) for (let q = 0, o = p * 7; q < 7; q++) out[s + 17 + q] = pids[o + q];
-          for (let q = 0, o = secs[l] * 5; q < 5; q++) out[s + 37 + q] = tss[o + q];
-          if (!(f & 2)) {
-            out[s + 65] = hex[0];
-            out[s + 66] = hex[1];
-            out[s + 67] = hex[2];
-            out[s + 68] = hex[3];
-          }
+      for (let l = i; l < j; l++) {
+        const f = flags[l];
+        if (!f) continue;
+        const s = starts[l];
+        const p = pid[l];
+        if (p > 0) for (let q = 0, o = p * 7; q < 7; q++) text[s + 17 + q] = pids[o + q];
+        for (let q = 0, o = secs[l] * 5; q < 5; q++) text[s + 37 + q] = tss[o + q];
+        if (!(f & 2)) {
+          text[s + 65] = hex[0];
+          text[s + 66] = hex[1];
+          text[s + 67] = hex[2];
+          text[s + 68] = hex[3];
         }
       }
-      yield out;
+      if (j < n) yield text.subarray(s0, starts[j]);
+      else if (end > 0) yield text.subarray(s0, end);
+      else yield Buffer.concat([text.subarray(s0), Buffer.from('\n')]); // the source's last line
       i = j;
     }
   }
