@@ -9,7 +9,7 @@
 //   node bench/w4-graph.mjs [--classes 10000] [--deps 100000] [--cycles 100] [--json]
 import { ReplaySession, profileOf } from '../dist/validator/replay.js';
 
-export function runW4({ classes = 10000, deps = 100000, agree = 50000, cycles = 100, deep = 200, seed = 1 } = {}) {
+export function runW4({ classes = 10000, deps = 100000, agree = 50000, cycles = 100, deep = 200, seed = 1, phase = () => {} } = {}) {
   let s = seed >>> 0;
   const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const span = { file: 'w4', line: 1, col: 1 };
@@ -62,9 +62,11 @@ export function runW4({ classes = 10000, deps = 100000, agree = 50000, cycles = 
     agreeing.push(a, b);
   }
   const depsBefore = engine.graph.size;
+  phase('agreeing');
   const t1b = process.hrtime.bigint();
   for (let k = 0; k < agreeing.length; k += 2) pair(agreeing[k], agreeing[k + 1]);
   const t1 = process.hrtime.bigint();
+  phase('repeat');
   const agreedAdded = engine.graph.size - depsBefore;
   // The same pairs again: every chain is cached now (the cost of the four events alone).
   const t1c = process.hrtime.bigint();
