@@ -15,7 +15,7 @@
 //   --reps N          runs per measurement, the median is reported (default 3)
 //   --only W1,W2,...  workloads to run (default all)
 //   --no-tsan         skip ThreadSanitizer
-//   --tsan-w3         also run TSan on W3 (minutes: off by default)
+//   --no-tsan-w3      skip TSan on W3 (about 20 s)
 //   --helgrind        also run Valgrind Helgrind on W1 (minutes; or BENCH_HELGRIND=1)
 //   --w3-reps N       repetitions of W2 in W3 (default 5, about 22M events)
 //   --results FILE    also write the table as Markdown to FILE (e.g. bench/RESULTS.md)
@@ -40,7 +40,7 @@ const opt = (name, def) => {
 const REPS = Number(opt('--reps', '3'));
 const ONLY = new Set(opt('--only', 'W1,W2,W3,W4').split(','));
 const TSAN = !flag('--no-tsan');
-const TSAN_W3 = flag('--tsan-w3');
+const TSAN_W3 = !flag('--no-tsan-w3');
 const HELGRIND = flag('--helgrind') || process.env.BENCH_HELGRIND === '1';
 const W3_REPS = Number(opt('--w3-reps', '5'));
 const RESULTS = opt('--results', undefined);
@@ -327,7 +327,7 @@ const lines = [];
 lines.push(`| workload | events | lockdep-sim s | events/s | floor s | × floor | floor s (raw inflate) | × that floor | TSan s | TSan ÷ lockdep-sim | peak RSS |`);
 lines.push(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
 for (const r of rows) {
-  const tsan = r.tsan ? `${r.tsan.secs.toFixed(2)}` : r.tsanSkipped ? 'opt-in' : TSAN ? 'n/a' : 'skipped';
+  const tsan = r.tsan ? `${r.tsan.secs.toFixed(2)}` : r.tsanSkipped || !TSAN ? 'skipped' : 'n/a';
   const ratio = r.tsan ? `${(r.tsan.secs / r.cli.secs).toFixed(1)}×` : '—';
   lines.push(
     `| ${r.w}: ${r.input} | ${fmt(r.cli.events)} | ${r.cli.secs.toFixed(2)} | ${rate(r.cli.events, r.cli.secs)} | ${r.floor.secs.toFixed(2)} | ${(r.cli.secs / r.floor.secs).toFixed(2)} | ${r.floor.raw.secs.toFixed(2)} | ${(r.cli.secs / r.floor.raw.secs).toFixed(2)} | ${tsan} | ${ratio} | ${r.cli.rssMB.toFixed(0)} MB |`,
@@ -355,7 +355,7 @@ for (const r of rows) {
   if (r.helgrind) out.push(`  Helgrind: ${r.helgrind.secs.toFixed(1)} s (${fmt(Math.round(r.helgrind.info.ops / r.helgrind.secs))} lock ops/s), ${r.helgrind.rssMB.toFixed(0)} MB, ${r.helgrind.errors ?? '?'} errors.`);
   if (r.w === 'W3') out.push(`  W3 peak RSS ${r.cli.rssMB.toFixed(0)} MB: ${r.cli.rssMB < 300 ? 'under' : 'OVER'} the 300 MB target.`);
 }
-if (TSAN && !TSAN_W3 && ONLY.has('W3')) out.push('- TSan on W3 is opt-in (`--tsan-w3`): it takes several minutes.');
+if (TSAN && !TSAN_W3 && ONLY.has('W3')) out.push('- TSan on W3 was skipped (`--no-tsan-w3`).');
 if (!HELGRIND) out.push('- Valgrind Helgrind on W1 is opt-in (`--helgrind` or BENCH_HELGRIND=1): it takes minutes.');
 if (w4) {
   out.push('');
