@@ -213,7 +213,10 @@ export class TraceImporter {
   /** The span given with releases (the validator copies it when it keeps it). */
   private readonly releaseSpan: SourceSpan;
   /** The irq steps handed to the validator, reused (it keeps nothing of a step but its span). */
-  private readonly irqSteps: Record<IrqStep['op'], IrqStep>;
+  private readonly irqOffStep: IrqStep;
+  private readonly irqOnStep: IrqStep;
+  private readonly bhOffStep: IrqStep;
+  private readonly bhOnStep: IrqStep;
   /** Held entries no longer in use (pooled: one is needed per acquisition). */
   private readonly freeHeld: Held[] = [];
   /** Timestamps and line count from batches. */
@@ -236,7 +239,10 @@ export class TraceImporter {
     this.releaseSpan = { file: opts.file, line: 0, col: 1 };
     // A trace only shows that the state changed: replay lockdep's own hooks, not local_bh_enable().
     const irq = (op: IrqStep['op']): IrqStep => ({ op, ip: UNKNOWN_IP, stack: NO_STACK, span: this.releaseSpan, hook: true });
-    this.irqSteps = { irqoff: irq('irqoff'), irqon: irq('irqon'), bhoff: irq('bhoff'), bhon: irq('bhon') };
+    this.irqOffStep = irq('irqoff');
+    this.irqOnStep = irq('irqon');
+    this.bhOffStep = irq('bhoff');
+    this.bhOnStep = irq('bhon');
   }
 
   /** Bytes consumed so far (for progress). */
@@ -433,8 +439,7 @@ export class TraceImporter {
     this.session.step(t.idx, step);
   }
 
-  private irqStep(t: TaskInfo, op: IrqStep['op']): void {
-    const step = this.irqSteps[op];
+  private irqStep(t: TaskInfo, step: IrqStep): void {
     this.releaseSpan.line = this.line;
     this.session.step(t.idx, step);
   }
@@ -457,11 +462,11 @@ export class TraceImporter {
     }
     if (irqsOff === t.hardEnabled) {
       t.hardEnabled = !irqsOff;
-      this.irqStep(t, irqsOff ? 'irqoff' : 'irqon');
+      this.irqStep(t, irqsOff ? this.irqOffStep : this.irqOnStep);
     }
     if (bhOff !== t.bhOff) {
       t.bhOff = bhOff;
-      this.irqStep(t, bhOff ? 'bhoff' : 'bhon');
+      this.irqStep(t, bhOff ? this.bhOffStep : this.bhOnStep);
       // mirrors lockdep_softirqs_off()/on() as the validator applies them
       if (bhOff) t.softEnabled = false;
       else if (!t.ctx.includes(1)) t.softEnabled = true;
