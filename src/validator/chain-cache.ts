@@ -16,8 +16,11 @@ export class ChainNode {
   irqContext = 0;
   /** The child returned last by child() (most acquisitions repeat the previous sequence). */
   private lastKid: ChainNode | null = null;
-  /** Children by lock id; created with the second child. */
-  private kids: Map<number, ChainNode> | null = null;
+  /** The first children: their ids (searched in order, one small array) and nodes. */
+  private kidIds: number[] | null = null;
+  private kidNodes: ChainNode[] | null = null;
+  /** All children by lock id, once there are more than FEW_KIDS. */
+  private kidMap: Map<number, ChainNode> | null = null;
   private readonly counter: { n: number };
   /** The root's children, by lock id (every chain head starts here): an array, not a map. */
   private readonly dense: (ChainNode | undefined)[] | null;
@@ -44,23 +47,45 @@ export class ChainNode {
     const last = this.lastKid;
     if (last !== null && last.id === id) return last;
     let c: ChainNode | undefined;
-    if (this.kids !== null) c = this.kids.get(id);
-    else if (last === null) {
-      c = new ChainNode(id, this, this.counter);
-      this.lastKid = c;
-      return c;
-    } else {
-      this.kids = new Map();
-      this.kids.set(last.id, last);
+    if (this.kidMap !== null) c = this.kidMap.get(id);
+    else if (this.kidIds !== null) {
+      const ids = this.kidIds;
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i] === id) {
+          c = this.kidNodes![i];
+          break;
+        }
+      }
     }
     if (c === undefined) {
       c = new ChainNode(id, this, this.counter);
-      this.kids.set(id, c);
+      this.addKid(id, c);
     }
     this.lastKid = c;
     return c;
   }
+
+  private addKid(id: number, c: ChainNode): void {
+    if (this.kidMap !== null) {
+      this.kidMap.set(id, c);
+    } else if (this.kidIds === null) {
+      this.kidIds = [id];
+      this.kidNodes = [c];
+    } else if (this.kidIds.length < FEW_KIDS) {
+      this.kidIds.push(id);
+      this.kidNodes!.push(c);
+    } else {
+      const m = new Map<number, ChainNode>();
+      for (let i = 0; i < this.kidIds.length; i++) m.set(this.kidIds[i]!, this.kidNodes![i]!);
+      m.set(id, c);
+      this.kidMap = m;
+      this.kidIds = null;
+      this.kidNodes = null;
+    }
+  }
 }
+
+const FEW_KIDS = 16;
 
 export class ChainCache {
   private readonly counter = { n: 0 };
