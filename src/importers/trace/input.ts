@@ -140,15 +140,14 @@ export function openBlockingInput(file: string): InputStream {
       const n = fill(buf);
       if (!n) return;
       if (n >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-        // gzip: the inflate keeps the compressed pieces it was given, so each gets its own buffer
+        // gzip: the rest of the (much smaller) compressed input is read asynchronously, by the
+        // thread pool, while this thread parses
         const first = buf.subarray(0, n);
         async function* raw(): AsyncGenerator<Buffer> {
           yield first;
-          for (;;) {
-            const b = Buffer.allocUnsafe(CHUNK);
-            const m = fill(b);
-            if (!m) return;
-            yield b.subarray(0, m);
+          for await (const b of createReadStream('', { fd, highWaterMark: CHUNK, autoClose: false })) {
+            read += (b as Buffer).length;
+            yield b as Buffer;
           }
         }
         try {
