@@ -41,6 +41,8 @@ export class LockClass {
   /** Subkey address (key + subclass), 16 hex digits. */
   readonly key: string;
   readonly wait: WaitTypes;
+  /** wait.inner, kept on the class itself (read at every acquisition: one object fewer to load). */
+  readonly waitInner: number;
   /** Usage bits (LOCK_USED_IN_HARDIRQ … LOCK_USED_READ). */
   usageMask = 0;
   /** Trace saved when each usage bit was first set. */
@@ -64,6 +66,7 @@ export class LockClass {
     this.nameVersion = nameVersion;
     this.key = key;
     this.wait = wait;
+    this.waitInner = wait.inner;
     this.printedName = `${decl.name}${nameVersion > 1 ? `#${nameVersion}` : ''}${subclass > 0 ? `/${subclass}` : ''}`;
   }
 }

@@ -428,7 +428,7 @@ export class Lockdep {
     }
     // A report aborts __lock_acquire() in the kernel (lockdep is off afterwards). When we keep
     // going, the non-graph checks (wait context, usage, nest lock) do not stop the acquisition.
-    if (this.profile.waitSuffix && cls.wait.inner && !a.trylock) this.checkWaitContext(t, h);
+    if (this.profile.waitSuffix && cls.waitInner && !a.trylock) this.checkWaitContext(t, h);
     if (this.off) return 0;
     this.markUsage(t, h);
     if (this.off) return 0;
@@ -597,7 +597,7 @@ export class Lockdep {
 
   /** mirrors check_wait_context(). */
   private checkWaitContext(t: TaskState, next: HeldLock): void {
-    const inner = next.cls.wait.inner;
+    const inner = next.cls.waitInner;
     if (!inner || next.trylock) return;
     const outer = next.cls.wait.outer || inner;
     const w = this.waitValues;
@@ -608,7 +608,7 @@ export class Lockdep {
     const ctx = t.inHardirq ? w.SPIN : t.inSoftirq ? w.CONFIG : w.MAX;
     let curr = ctx;
     for (; depth < t.held.length; depth++) {
-      const pi = t.held[depth]!.cls.wait.inner;
+      const pi = t.held[depth]!.cls.waitInner;
       if (pi) curr = Math.min(curr, pi);
     }
     if (outer > curr) {
