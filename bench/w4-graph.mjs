@@ -4,7 +4,9 @@
 // checking it for a cycle. Deterministic (seeded LCG).
 //
 // A dependency costs four events (acquire a, acquire b, release b, release a), fed through the same
-// streaming fast path as `import trace` (ReplaySession.acquire/release on resolved instances).
+// streaming fast path as `import trace` (ReplaySession.acquire/release on resolved instances). Run
+// with --expose-gc (the bench does), a full collection runs before each timed phase, so that the
+// garbage of one phase (or of choosing the next phase's pairs) is not billed to the next.
 //
 //   node bench/w4-graph.mjs [--classes 10000] [--deps 100000] [--cycles 100] [--json]
 import { ReplaySession, profileOf } from '../dist/validator/replay.js';
@@ -35,6 +37,8 @@ export function runW4({ classes = 10000, deps = 100000, agree = 50000, cycles = 
     [perm[i], perm[j]] = [perm[j], perm[i]];
   }
   const engine = session.engine;
+  const settle = () => globalThis.gc?.();
+  settle();
   const t0 = process.hrtime.bigint();
   let added = 0;
   for (let k = 0; k < deps; k++) {
@@ -62,6 +66,7 @@ export function runW4({ classes = 10000, deps = 100000, agree = 50000, cycles = 
     agreeing.push(a, b);
   }
   const depsBefore = engine.graph.size;
+  settle();
   phase('agreeing');
   const t1b = process.hrtime.bigint();
   for (let k = 0; k < agreeing.length; k += 2) pair(agreeing[k], agreeing[k + 1]);
@@ -69,10 +74,12 @@ export function runW4({ classes = 10000, deps = 100000, agree = 50000, cycles = 
   phase('repeat');
   const agreedAdded = engine.graph.size - depsBefore;
   // The same pairs again: every chain is cached now (the cost of the four events alone).
+  settle();
   const t1c = process.hrtime.bigint();
   for (let k = 0; k < agreeing.length; k += 2) pair(agreeing[k], agreeing[k + 1]);
   const t1d = process.hrtime.bigint();
   const findingsBefore = engine.findings.length;
+  settle();
   const t1e = process.hrtime.bigint();
   for (let k = 0; k < cycles; k++) {
     let a = Math.floor(rnd() * classes);
