@@ -168,7 +168,7 @@ async function convertFor(label, chunks) {
   const { convertTrace } = await import('./tsan.mjs');
   const file = path.join(tmp, `${label}.bin`);
   const info = await convertTrace(chunks, file);
-  log(`  ${label} TSan input: ${info.streams} streams (threads), ${info.locks} rwlocks, ${info.ops} lock ops; ${info.unbalanced} unbalanced events dropped, ${info.releasedAtEnd} locks released at the end of their stream`);
+  log(`  ${label} replay program input: ${info.streams} streams (threads), ${info.locks} rwlocks, ${info.ops} lock ops; ${info.unbalanced} unbalanced events dropped, ${info.releasedAtEnd} locks released at the end of their stream`);
   return { file, info };
 }
 
@@ -371,7 +371,7 @@ for (const r of rows) {
       `  TSan: ${r.tsan.secs.toFixed(2)} s, ${r.tsan.rssMB.toFixed(0)} MB, ${fmt(r.tsan.reports)} lock-order-inversion reports; ${fmt(i.streams)} threads, ${fmt(i.locks)} rwlocks, ${fmt(i.ops)} lock operations (${fmt(i.unbalanced)} unbalanced events dropped, ${fmt(i.releasedAtEnd)} released at stream end); ${rate(i.events, r.tsan.secs)} events/s.`,
     );
   }
-  if (r.helgrind) out.push(`  Helgrind: ${r.helgrind.secs.toFixed(1)} s (${fmt(Math.round(r.helgrind.info.ops / r.helgrind.secs))} lock ops/s), ${r.helgrind.rssMB.toFixed(0)} MB, ${r.helgrind.errors ?? '?'} errors.`);
+  if (r.helgrind) out.push(`  Valgrind Helgrind (the same program, built without TSan): ${r.helgrind.secs.toFixed(1)} s, ${(r.helgrind.secs / r.cli.secs).toFixed(0)}× lockdep-sim (${fmt(Math.round(r.helgrind.info.ops / r.helgrind.secs))} lock ops/s), ${r.helgrind.rssMB.toFixed(0)} MB, ${fmt(r.helgrind.errors ?? 0)} errors reported.`);
   if (r.w === 'W3') out.push(`  W3 peak RSS ${r.cli.rssMB.toFixed(0)} MB: ${r.cli.rssMB < 300 ? 'under' : 'OVER'} the 300 MB target.`);
 }
 if (TSAN && !TSAN_W3 && ONLY.has('W3')) out.push('- TSan on W3 was skipped (`--no-tsan-w3`).');
@@ -420,7 +420,7 @@ const failed = fid.some((f) => f.circular || f.extra.length) || (million && mill
 if (RESULTS) {
   writeFileSync(
     path.resolve(RESULTS),
-    `# Benchmark results\n\n\`npm run bench\` (bench/run.mjs), ${machine.date}.\n\n${text}\n`,
+    `# Benchmark results\n\n\`npm run bench -- --helgrind --results bench/RESULTS.md\` (bench/run.mjs), ${machine.date}, on an otherwise quiet machine (the load average below includes the benchmark's own processes).\n\n${text}\n`,
   );
   log(`bench: wrote ${RESULTS}`);
 }
