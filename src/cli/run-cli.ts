@@ -1,19 +1,30 @@
 import yargs from 'yargs';
 import { LockdepSimError, formatIssue } from '../diag/error.js';
-import { registerRun } from './commands/run.js';
-import { registerSelftest } from './commands/selftest.js';
-import { registerHtml } from './commands/html.js';
-import { registerCheck } from './commands/check.js';
-import { registerGraph } from './commands/graph.js';
-import { registerExplain } from './commands/explain.js';
-import { registerExplore } from './commands/explore.js';
-import { registerImport } from './commands/import.js';
 import { EXIT, type CliContext, type CliIO, type RegisterCommand } from './context.js';
 
 export { EXIT, type CliIO } from './context.js';
 
-/** Every command, one module each (src/cli/commands/*.ts). */
-const COMMANDS: RegisterCommand[] = [registerRun, registerCheck, registerGraph, registerExplain, registerExplore, registerImport, registerSelftest, registerHtml];
+/**
+ * Every command, one module each (src/cli/commands/*.ts), loaded on demand: a run of one command
+ * loads only its module (start-up time matters for `import trace` on large traces); help and
+ * unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
+  run: async () => (await import('./commands/run.js')).registerRun,
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  graph: async () => (await import('./commands/graph.js')).registerGraph,
+  explain: async () => (await import('./commands/explain.js')).registerExplain,
+  explore: async () => (await import('./commands/explore.js')).registerExplore,
+  import: async () => (await import('./commands/import.js')).registerImport,
+  selftest: async () => (await import('./commands/selftest.js')).registerSelftest,
+  html: async () => (await import('./commands/html.js')).registerHtml,
+};
+
+async function commandsFor(argv: string[]): Promise<RegisterCommand[]> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const one = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  return one ? [await one()] : Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
 
 /** Runs the CLI on argv; returns the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -32,8 +43,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       if (err) throw err;
       usageError = msg;
     });
-  for (const register of COMMANDS) parser = register(parser, ctx);
   try {
+    for (const register of await commandsFor(argv)) parser = register(parser, ctx);
     let helpText: string | undefined;
     await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       if (output) helpText = output;
