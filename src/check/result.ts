@@ -8,7 +8,8 @@ import type { DepKind, FindingKind } from '../model/findings.js';
 import type { SourceSpan } from '../model/span.js';
 import type { RejectedBy } from './observe.js';
 import type { LockRef } from '../model/scenario.js';
-import type { ScheduleRow } from '../explore/explore.js';
+import type { BlockedTask, ScheduleRow } from '../explore/explore.js';
+import type { SearchStats } from '../explore/search.js';
 
 export const CHECK_RESULT_VERSION = 1;
 
@@ -86,16 +87,8 @@ export interface ExploreScheduleTask {
 /** One lock operation of a schedule, in order (the explorer's own ScheduleRow, docs/explore.md). */
 export type ExploreScheduleRow = ScheduleRow;
 
-/** How a deadlocked task ends. */
-export interface ExploreBlocked {
-  column: number;
-  waitsFor: string;
-  ref: LockRef;
-  mode: 'write' | 'read' | 'recursive read';
-  queued: boolean;
-  spinning: boolean;
-  heldBy: { task: string; mode: 'write' | 'read' | 'recursive read' }[];
-  behind: string[];
+/** How a deadlocked task ends (the explorer's BlockedTask), plus the acquisition it waits at when found. */
+export interface ExploreBlocked extends BlockedTask {
   /** The acquisition it waits at (the task's next step taking that object), when it is found. */
   at?: SourceSpan;
   fn?: string;
@@ -143,20 +136,14 @@ export interface ExploreSummary {
   seed: number;
   /** --explore-refuted-pass: refuted cycle findings are lowered to `note`. */
   refutedPass: boolean;
-  inputs: {
+  /** Per input: the explorer's search statistics, and what it covered. */
+  inputs: (SearchStats & {
     input: number;
-    states: number;
-    transitions: number;
-    maxDepth: number;
-    /** Every reachable state was visited. */
-    complete: boolean;
-    stoppedBy?: 'states' | 'time' | 'goal';
-    pending?: number;
     /** Cycles the validator reported in this input (circular and recursive findings). */
     cycles: number;
     /** Deadlocks on locks no reported cycle covers (at most 10 per input). */
     unreported: number;
-  }[];
+  })[];
   /** Verdicts over the findings that carry one (unreported deadlocks excluded). */
   confirmed: number;
   refuted: number;
