@@ -7,7 +7,6 @@
 import type { DepKind, FindingKind } from '../model/findings.js';
 import type { SourceSpan } from '../model/span.js';
 import type { RejectedBy } from './observe.js';
-import type { LockRef } from '../model/scenario.js';
 import type { BlockedTask, ScheduleRow } from '../explore/explore.js';
 import type { SearchStats } from '../explore/search.js';
 
