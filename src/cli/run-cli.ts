@@ -9,13 +9,13 @@ export { EXIT, type CliIO } from './context.js';
  * loads only its module (start-up time matters for `import trace` on large traces); help and
  * unknown commands load them all.
  */
-const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
+const COMMANDS: Record<string, (argv: string[]) => Promise<RegisterCommand>> = {
   run: async () => (await import('./commands/run.js')).registerRun,
   check: async () => (await import('./commands/check.js')).registerCheck,
   graph: async () => (await import('./commands/graph.js')).registerGraph,
   explain: async () => (await import('./commands/explain.js')).registerExplain,
   explore: async () => (await import('./commands/explore.js')).registerExplore,
-  import: async () => (await import('./commands/import.js')).registerImport,
+  import: async (argv) => (await import('./commands/import.js')).loadImport(argv),
   selftest: async () => (await import('./commands/selftest.js')).registerSelftest,
   html: async () => (await import('./commands/html.js')).registerHtml,
 };
@@ -23,14 +23,21 @@ const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
 async function commandsFor(argv: string[]): Promise<RegisterCommand[]> {
   const name = argv.find((a) => !a.startsWith('-'));
   const one = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  return one ? [await one()] : Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return one ? [await one(argv)] : Promise.all(Object.values(COMMANDS).map((load) => load(argv)));
 }
+
+/** A command line yargs rejected (its message is the usage error). */
+class UsageError extends Error {}
 
 /** Runs the CLI on argv; returns the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let code: number = EXIT.clean;
   let usageError: string | undefined;
   const ctx: CliContext = { io, setExit: (c) => (code = c) };
+  const usage = (msg: string) => {
+    io.stderr(`error[usage]: ${msg}\n  hint: lockdep-sim --help lists the commands and options\n`);
+    return EXIT.input;
+  };
   let parser = yargs(argv)
     .scriptName('lockdep-sim')
     .usage('$0 <command> [options]')
@@ -41,7 +48,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
+      // Stop here: yargs would otherwise go on and run the handler of a command it found invalid.
       usageError = msg;
+      throw new UsageError(msg);
     });
   try {
     for (const register of await commandsFor(argv)) parser = register(parser, ctx);
@@ -49,13 +58,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       if (output) helpText = output;
     });
-    if (usageError !== undefined) {
-      io.stderr(`error[usage]: ${usageError}\n  hint: lockdep-sim --help lists the commands and options\n`);
-      return EXIT.input;
-    }
+    if (usageError !== undefined) return usage(usageError);
     if (helpText) io.stdout(`${helpText}\n`);
     return code;
   } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
     if (e instanceof LockdepSimError) {
       for (const i of e.issues) io.stderr(`${formatIssue(i)}\n`);
       return EXIT.input;

@@ -5,18 +5,16 @@
  * reading with transparent gunzip, a progress bar on a terminal, the summary line, file output.
  */
 import { writeFileSync } from 'node:fs';
-import { isatty } from 'node:tty';
-import { Worker } from 'node:worker_threads';
 import type { Argv } from 'yargs';
 import { LockdepSimError } from '../../diag/error.js';
 import type { Finding, Report } from '../../model/findings.js';
 import { graphFromReport, serializeGraph, type GraphSource } from '../../importers/proc/graph-json.js';
 import { TraceImporter, type TraceImportStats } from '../../importers/trace/importer.js';
-import type { FromParser } from '../../importers/trace/parse-worker.js';
 import { renderProcLockdep } from '../../reporters/proc.js';
 import { renderFindings } from '../../reporters/text/index.js';
 import { profileOf } from '../../validator/replay.js';
 import { EXIT, type CliContext } from '../context.js';
+import { canUseParserThread, parserThreadFor } from '../parser-thread.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Shared by the import commands
@@ -121,19 +119,13 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Parsing in a worker thread: importers/trace/parse-worker.ts reads, decompresses, splits and parses
-// the input into record batches (importers/trace/records.ts); the main thread only validates. A few
-// batches at most are queued, so memory stays flat however long the trace; the records buffers go
-// back to the worker for reuse.
-
-/** A worker can run only from compiled JavaScript (not under a TS loader). */
-function canUseWorker(file: string): boolean {
-  return import.meta.url.endsWith('.js') && (file !== '-' || !isatty(0));
-}
+// Parsing in a worker thread (cli/parser-thread.ts): the main thread only validates. A few batches
+// at most are queued, so memory stays flat however long the trace; the records buffers go back to
+// the worker for reuse.
 
 /** Resolves false when the input ended, true when `stop` was called first (Ctrl-C). */
 async function parseInWorker(file: string, imp: TraceImporter, progress: (read: number, total?: number) => void, onStop: (stop: () => void) => void): Promise<boolean> {
-  const worker = new Worker(new URL('../../importers/trace/parse-worker.js', import.meta.url), { workerData: { file } });
+  const thread = parserThreadFor(file);
   try {
     return await new Promise<boolean>((resolve, reject) => {
       let stopped = false;
@@ -141,25 +133,26 @@ async function parseInWorker(file: string, imp: TraceImporter, progress: (read: 
         stopped = true;
         resolve(true);
       });
-      worker.on('message', (m: FromParser) => {
+      thread.listen((e) => {
         if (stopped) return;
-        if (m.type === 'batch') {
+        if ('error' in e) reject(e.error);
+        else if ('exit' in e) reject(new Error(`the trace parser thread stopped (exit code ${e.exit})`));
+        else if (e.m.type === 'batch') {
+          const m = e.m;
           try {
             imp.pushBatch(m.batch);
-          } catch (e) {
-            reject(e);
+          } catch (err) {
+            reject(err);
             return;
           }
-          worker.postMessage(m.batch.records, [m.batch.records.buffer as ArrayBuffer]);
+          thread.recycle(m.batch.records);
           progress(m.read, m.total);
-        } else if (m.type === 'done') resolve(false);
-        else reject(m.issues ? new LockdepSimError(m.issues) : new Error(m.message));
+        } else if (e.m.type === 'done') resolve(false);
+        else reject(e.m.issues ? new LockdepSimError(e.m.issues) : new Error(e.m.message));
       });
-      worker.on('error', reject);
-      worker.on('exit', (code) => reject(new Error(`the trace parser thread stopped (exit code ${code})`)));
     });
   } finally {
-    await worker.terminate();
+    await thread.stop();
   }
 }
 
@@ -221,7 +214,7 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
       };
       process.on('SIGINT', onSigint);
       try {
-        if (args.worker && canUseWorker(file)) {
+        if (args.worker && canUseParserThread(file)) {
           await parseInWorker(
             file,
             imp,

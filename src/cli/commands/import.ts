@@ -1,13 +1,27 @@
 import type { RegisterCommand } from '../context.js';
-import { registerImportEvents } from './import-events.js';
-import { registerImportProc } from './import-proc.js';
-import { registerImportSplat } from './import-splat.js';
-import { registerImportTrace } from './import-trace.js';
 
-/** `lockdep-sim import splat|trace|proc|events …`: what the kernel (or another program) produced, in. */
-export const registerImport: RegisterCommand = (y, ctx) =>
-  y.command('import <source>', 'import a kernel splat, an ftrace lock trace, /proc/lockdep or a JSON-lines event log', (c) => {
-    let sub = c;
-    for (const register of [registerImportSplat, registerImportTrace, registerImportProc, registerImportEvents]) sub = register(sub, ctx);
-    return sub.demandCommand(1, 'name what to import: splat, trace, proc or events');
-  });
+/**
+ * `lockdep-sim import splat|trace|proc|events …`: what the kernel (or another program) produced, in.
+ * Like the commands (run-cli.ts), each source's module is loaded only when named: `import trace`
+ * on a large trace should not first load the splat importer and its YAML writer.
+ */
+const SOURCES: Record<string, () => Promise<RegisterCommand>> = {
+  splat: async () => (await import('./import-splat.js')).registerImportSplat,
+  trace: async () => (await import('./import-trace.js')).registerImportTrace,
+  proc: async () => (await import('./import-proc.js')).registerImportProc,
+  events: async () => (await import('./import-events.js')).registerImportEvents,
+};
+
+/** The `import` command with the sources argv names (all of them when it names none it knows). */
+export async function loadImport(argv: readonly string[]): Promise<RegisterCommand> {
+  const at = argv.indexOf('import');
+  const name = argv.slice(at + 1).find((a) => !a.startsWith('-'));
+  const loaders = name !== undefined && Object.hasOwn(SOURCES, name) ? [SOURCES[name]!] : Object.values(SOURCES);
+  const sources = await Promise.all(loaders.map((load) => load()));
+  return (y, ctx) =>
+    y.command('import <source>', 'import a kernel splat, an ftrace lock trace, /proc/lockdep or a JSON-lines event log', (c) => {
+      let sub = c;
+      for (const register of sources) sub = register(sub, ctx);
+      return sub.demandCommand(1, 'name what to import: splat, trace, proc or events');
+    });
+}

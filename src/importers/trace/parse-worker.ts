@@ -16,7 +16,7 @@ export type FromParser =
   | { type: 'done' }
   | { type: 'error'; issues: LockdepSimError['issues'] | undefined; message: string };
 
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 16;
 
 async function main(file: string): Promise<void> {
   const port = parentPort!;
