@@ -78,6 +78,7 @@ export function runW4({ classes = 10000, deps = 100000, agree = 50000, cycles = 
   const t1c = process.hrtime.bigint();
   for (let k = 0; k < agreeing.length; k += 2) pair(agreeing[k], agreeing[k + 1]);
   const t1d = process.hrtime.bigint();
+  phase('repeat-end');
   const findingsBefore = engine.findings.length;
   settle();
   const t1e = process.hrtime.bigint();

@@ -30,6 +30,14 @@ export function depKinds(bits: number): DepKind[] {
   return out;
 }
 
+/**
+ * The key of a pair of class indexes in one Map: a small integer (V8's fast Smi keys) while both are
+ * below 2^15 (the kernel allows 8,192 classes), else a negative number, distinct from those.
+ */
+function pairKey(from: number, to: number): number {
+  return from < 32768 && to < 32768 ? from * 32768 + to : -(from * 2 ** 26 + to) - 1;
+}
+
 /** A dependency prev → next with both list entries. */
 export interface Dependency {
   fwd: DepEntry;
@@ -42,8 +50,11 @@ export interface Dependency {
  * (components, exports). Lookup of an existing edge is a hash probe instead of the kernel's list scan.
  */
 export class DepGraph {
-  /** Dependencies by prev class index, then next class index (small-integer keys, no allocation on lookup). */
-  private readonly byPair: (Map<number, Dependency> | undefined)[] = [];
+  /**
+   * Dependencies by the pair (prev class index, next class index) as one number: one hash table
+   * for the whole graph (a probe touches one table, not one per class), no allocation on lookup.
+   */
+  private readonly byPair = new Map<number, Dependency>();
   private readonly ordered: Dependency[] = [];
   /** Generation counter for BFS visit marks. */
   private gen = 0;
@@ -53,7 +64,7 @@ export class DepGraph {
   readonly topo = new TopoOrder();
 
   find(from: LockClass, to: LockClass): Dependency | undefined {
-    return this.byPair[from.idx]?.get(to.idx);
+    return this.byPair.get(pairKey(from.idx, to.idx));
   }
 
   get size(): number {
@@ -73,7 +84,7 @@ export class DepGraph {
     from.after.push(fwd);
     to.before.push(bwd);
     const d = { fwd, bwd };
-    (this.byPair[from.idx] ??= new Map()).set(to.idx, d);
+    this.byPair.set(pairKey(from.idx, to.idx), d);
     this.ordered.push(d);
     this.topo.add(from, to);
     return d;
