@@ -119,8 +119,8 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Parsing in a worker thread (cli/parser-thread.ts): the main thread only validates. A few batches
-// at most are queued, so memory stays flat however long the trace; the records buffers go back to
+// Parsing in a worker thread (cli/parser-thread.ts): the main thread only validates. At most 16
+// batches are queued, so memory stays flat however long the trace; the records buffers go back to
 // the worker for reuse.
 
 /** Resolves false when the input ended, true when `stop` was called first (Ctrl-C). */
