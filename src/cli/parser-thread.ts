@@ -20,8 +20,11 @@ export class ParserThread {
   private queue: ({ m: FromParser } | { error: Error } | { exit: number })[] = [];
   private sink: ((e: { m: FromParser } | { error: Error } | { exit: number }) => void) | undefined;
 
-  constructor(readonly file: string) {
-    this.worker = new Worker(new URL('../importers/trace/parse-worker.js', import.meta.url), { workerData: { file } });
+  constructor(
+    readonly file: string,
+    readonly verifyCrc = false,
+  ) {
+    this.worker = new Worker(new URL('../importers/trace/parse-worker.js', import.meta.url), { workerData: { file, verifyCrc } });
     this.worker.unref();
     const put = (e: { m: FromParser } | { error: Error } | { exit: number }) => (this.sink ? this.sink(e) : this.queue.push(e));
     this.worker.on('message', (m: FromParser) => put({ m }));
@@ -85,13 +88,13 @@ export function prestartParserThread(argv: readonly string[]): void {
   if (file !== undefined && canUseParserThread(file)) prestarted = new ParserThread(file);
 }
 
-/** The handler: the prestarted thread if it reads FILE, else a new one. */
-export function parserThreadFor(file: string): ParserThread {
+/** The handler: the prestarted thread if it reads FILE the same way, else a new one. */
+export function parserThreadFor(file: string, verifyCrc = false): ParserThread {
   const p = prestarted;
   prestarted = undefined;
-  if (p && p.file === file) return p;
+  if (p && p.file === file && p.verifyCrc === verifyCrc) return p;
   void p?.stop();
-  return new ParserThread(file);
+  return new ParserThread(file, verifyCrc);
 }
 
 /** main.ts, once the command is done: a thread nobody adopted is stopped. */

@@ -109,4 +109,17 @@ describe('the built CLI parses in a worker thread started before the argument pa
     expect(r.code).toBe(2);
     expect(r.err).toMatch(new RegExp(`${path.basename(f).replace('.', '\\.')}:6:1: `));
   });
+
+  it('--verify-crc: a wrong CRC-32 is an input error; without it the data is read (only header and length checked)', () => {
+    const z = gzipSync(text);
+    z[z.length - 5]! ^= 1; // a byte of the trailer's CRC-32
+    const f = tmp('badcrc.trace.gz', z);
+    const checked = cli(['import', 'trace', f, '--verify-crc', '-q']);
+    expect(checked.code).toBe(2);
+    expect(checked.err).toMatch(/error\[io\]: cannot decompress .*badcrc\.trace\.gz: incorrect data check/);
+    expect(checked.out).toBe('');
+    const unchecked = cli(['import', 'trace', f, '-q']);
+    expect(unchecked.code).toBe(1);
+    expect(unchecked.out).toContain('WARNING: possible circular locking dependency detected');
+  });
 });

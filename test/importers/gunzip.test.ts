@@ -6,7 +6,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gunzip } from '../../src/importers/trace/gunzip.js';
+import { gunzip, gunzipVerified } from '../../src/importers/trace/gunzip.js';
 
 async function* pieces(b: Buffer, cuts: number[]): AsyncGenerator<Buffer> {
   let prev = 0;
@@ -126,5 +126,31 @@ describe('gunzip without CRC-32', () => {
     }
     expect(n).toBe(big.length);
     expect(max).toBeLessThanOrEqual(1 << 20);
+  });
+});
+
+describe('gunzipVerified (--verify-crc): zlib gunzip, CRC-32 checked', () => {
+  async function verified(b: Buffer, cuts: number[] = []): Promise<{ out: string } | { error: string; code: string }> {
+    const parts: Buffer[] = [];
+    try {
+      for await (const c of gunzipVerified(pieces(b, cuts), 1 << 10)) parts.push(Buffer.from(c));
+      return { out: Buffer.concat(parts).toString('latin1') };
+    } catch (e) {
+      return { error: (e as Error).message, code: (e as NodeJS.ErrnoException).code! };
+    }
+  }
+
+  it('gives what the unverified gunzip gives on good input, and rejects a wrong CRC-32', async () => {
+    const good = Buffer.concat([member('x'.repeat(500) + 'hello\n'.repeat(300), 8), member('second\n', 0)]);
+    expect(await verified(good, [7, 19, 600])).toEqual(await ours(good, [7, 19, 600]));
+    const badCrc = Buffer.from(good);
+    badCrc[badCrc.length - 5]! ^= 1; // the second member's CRC-32
+    expect(await verified(badCrc, [7, 19])).toEqual({ error: 'incorrect data check', code: 'Z_DATA_ERROR' });
+    expect(await ours(badCrc)).toHaveProperty('out');
+  });
+
+  it('fails like zlib on truncated input, whatever the chunking', async () => {
+    const good = member('abc\n'.repeat(100), 0);
+    expect(await verified(good.subarray(0, good.length - 3), [5])).toEqual(theirs(good.subarray(0, good.length - 3)));
   });
 });

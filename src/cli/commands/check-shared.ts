@@ -3,9 +3,9 @@
  * are shown relative to it, so SARIF locations resolve against the repository root), the policy,
  * the version string, and writing to -o FILE.
  */
-import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parsePolicy, type Policy } from '../../check/policy.js';
 import { LockdepSimError } from '../../diag/error.js';
 import { parseInput, type InputFormat } from '../../input.js';
@@ -27,12 +27,19 @@ export function readPolicy(file: string): Policy {
   return parsePolicy(readInput(file), displayPath(file));
 }
 
-/** The package version (package.json next to src/ and dist/). */
+/**
+ * The package version: from the nearest package.json above this module that is lockdep-sim's (the
+ * module may be src/cli/commands/, dist/cli/commands/ or the bundled dist/cli/main.js).
+ */
 export function toolVersion(): string {
-  try {
-    return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
-  } catch {
-    return '0.0.0';
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'lockdep-sim' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here (or not JSON): look further up
+    }
+    if (path.dirname(dir) === dir) return '0.0.0';
   }
 }
 

@@ -7,13 +7,13 @@
 import type { Argv } from 'yargs';
 import { EventsImporter } from '../../importers/events/stream.js';
 import type { CliContext } from '../context.js';
-import { emitReport, findingsSummary, fmtCount, openInput, ProgressBar, validateOptions, inputName } from './import-trace.js';
+import { emitReport, findingsSummary, fmtCount, openInput, ProgressBar, validateOptions, inputName, VERIFY_CRC_OPTION } from './import-trace.js';
 
 export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
   return y.command(
     'events <file>',
     'validate a JSON-lines lock event log (docs/events-jsonl.md; - for stdin, .gz accepted) and print the reports',
-    (c) => validateOptions(c).positional('file', { type: 'string', demandOption: true, describe: 'the event log' }),
+    (c) => validateOptions(c).positional('file', { type: 'string', demandOption: true, describe: 'the event log' }).option('verify-crc', VERIFY_CRC_OPTION),
     async (args) => {
       const file = inputName(args.file);
       const started = Date.now();
@@ -23,7 +23,7 @@ export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
         config: { debugLockdep: args['debug-lockdep'] },
         stopAfterFirst: args['stop-at-first'],
       });
-      const input = openInput(file);
+      const input = openInput(file, undefined, { verifyCrc: args['verify-crc'] });
       const bar = new ProgressBar(ctx, file);
       try {
         for await (const chunk of input.chunks) {

@@ -102,6 +102,13 @@ export function emitReport(
   ctx.setExit(report.findings.length ? EXIT.findings : EXIT.clean);
 }
 
+/** `--verify-crc`, for the imports that read gzip. */
+export const VERIFY_CRC_OPTION = {
+  type: 'boolean',
+  default: false,
+  describe: "check the CRC-32 of gzip input (zlib's gunzip; by default only each member's header and length are checked, which is faster)",
+} as const;
+
 /** The options every validating import shares. */
 export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
   return c
@@ -124,8 +131,14 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 // the worker for reuse.
 
 /** Resolves false when the input ended, true when `stop` was called first (Ctrl-C). */
-async function parseInWorker(file: string, imp: TraceImporter, progress: (read: number, total?: number) => void, onStop: (stop: () => void) => void): Promise<boolean> {
-  const thread = parserThreadFor(file);
+async function parseInWorker(
+  file: string,
+  verifyCrc: boolean,
+  imp: TraceImporter,
+  progress: (read: number, total?: number) => void,
+  onStop: (stop: () => void) => void,
+): Promise<boolean> {
+  const thread = parserThreadFor(file, verifyCrc);
   try {
     return await new Promise<boolean>((resolve, reject) => {
       let stopped = false;
@@ -184,6 +197,7 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
         .option('novalidate', { type: 'string', array: true, describe: 'map NAME is never validated (check=0), like rcu_read_lock (repeatable)' })
         .option('recursive-read', { type: 'string', array: true, describe: '"read" on map NAME means read=2, a recursive reader (repeatable)' })
         .option('rwlock', { type: 'string', array: true, describe: 'map NAME is an rwlock_t: read=2 in interrupt context, else 1 (repeatable)' })
+        .option('verify-crc', VERIFY_CRC_OPTION)
         .option('worker', { type: 'boolean', default: true, describe: 'read and parse the input in a worker thread while validating (--no-worker: all on one thread)' }),
     async (args) => {
       const file = inputName(args.file);
@@ -217,12 +231,13 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
         if (args.worker && canUseParserThread(file)) {
           await parseInWorker(
             file,
+            args['verify-crc'],
             imp,
             (read, total) => bar.update(read, total, imp.stats.events, started),
             (s) => (stop = s),
           );
         } else {
-          const input = openInput(file);
+          const input = openInput(file, undefined, { verifyCrc: args['verify-crc'] });
           for await (const chunk of input.chunks) {
             imp.push(chunk);
             const p = input.progress();

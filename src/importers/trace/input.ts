@@ -4,7 +4,7 @@
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { LockdepSimError } from '../../diag/error.js';
-import { gunzip } from './gunzip.js';
+import { gunzip, gunzipVerified } from './gunzip.js';
 
 /** Read and gunzip in 4 MiB pieces (fewer, larger buffers: measurably faster than 1 MiB or 64 KiB). */
 export const CHUNK = 4 << 20;
@@ -33,7 +33,13 @@ export interface InputStream {
  * Opens FILE (or stdin for `-`) for chunked reading; gzip is recognised by its magic bytes. A FIFO
  * is read like a file (its size is unknown).
  */
-export function openInput(file: string, stdin?: NodeJS.ReadableStream): InputStream {
+/** How to read: `verifyCrc` checks each gzip member's CRC-32 (zlib's gunzip; slower). */
+export interface InputOptions {
+  verifyCrc?: boolean;
+}
+
+export function openInput(file: string, stdin?: NodeJS.ReadableStream, opts: InputOptions = {}): InputStream {
+  const inflate = opts.verifyCrc ? gunzipVerified : gunzip;
   let total: number | undefined;
   let raw: NodeJS.ReadableStream & { bytesRead?: number };
   if (file === '-') raw = stdin ?? process.stdin;
@@ -76,7 +82,7 @@ export function openInput(file: string, stdin?: NodeJS.ReadableStream): InputStr
     }
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       try {
-        for await (const c of gunzip(rawChunks(), CHUNK)) yield c;
+        for await (const c of inflate(rawChunks(), CHUNK)) yield c;
       } catch (e) {
         if (e instanceof LockdepSimError) throw e;
         throw ioError(file, e);
@@ -95,7 +101,8 @@ export function openInput(file: string, stdin?: NodeJS.ReadableStream): InputStr
  * comes in one reused buffer: a chunk is valid until the next one is asked for. gzip is recognised
  * by its magic bytes.
  */
-export function openBlockingInput(file: string): InputStream {
+export function openBlockingInput(file: string, opts: InputOptions = {}): InputStream {
+  const inflate = opts.verifyCrc ? gunzipVerified : gunzip;
   let fd: number;
   let total: number | undefined;
   try {
@@ -151,7 +158,7 @@ export function openBlockingInput(file: string): InputStream {
           }
         }
         try {
-          for await (const c of gunzip(raw(), CHUNK)) yield c;
+          for await (const c of inflate(raw(), CHUNK)) yield c;
         } catch (e) {
           if (e instanceof LockdepSimError) throw e;
           throw ioError(file, e);

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LockdepSimError } from '../../diag/error.js';
-import { openBlockingInput } from './input.js';
+import { openBlockingInput, type InputOptions } from './input.js';
 import { TraceRecordParser, type TraceBatch } from './records.js';
 
 /** Messages from the parser thread. */
@@ -23,7 +23,7 @@ export type FromParser =
  */
 const IN_FLIGHT = 16;
 
-async function main(file: string): Promise<void> {
+async function main(file: string, opts: InputOptions): Promise<void> {
   const port = parentPort!;
   let inFlight = 0;
   let wake: (() => void) | undefined;
@@ -35,7 +35,7 @@ async function main(file: string): Promise<void> {
     wake = undefined;
   });
   try {
-    const input = openBlockingInput(file);
+    const input = openBlockingInput(file, opts);
     parser = new TraceRecordParser((batch) => {
       inFlight++;
       const p = input.progress();
@@ -52,4 +52,7 @@ async function main(file: string): Promise<void> {
   }
 }
 
-if (parentPort) void main((workerData as { file: string }).file);
+if (parentPort) {
+  const d = workerData as { file: string; verifyCrc?: boolean };
+  void main(d.file, { verifyCrc: d.verifyCrc === true });
+}
