@@ -8,8 +8,9 @@
  * says meanwhile is queued until the command's handler adopts it. A thread nobody adopts (a usage
  * error, another file after all) does not keep the process alive and is terminated.
  *
- * Imports nothing but node:worker_threads and node:tty, so that starting it costs nothing.
+ * Imports nothing but a few of Node's modules, so that starting it costs nothing.
  */
+import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { Worker } from 'node:worker_threads';
 import type { FromParser } from '../importers/trace/parse-worker.js';
@@ -24,6 +25,9 @@ export class ParserThread {
     readonly file: string,
     readonly verifyCrc = false,
   ) {
+    // stdin from a pipe is read by the thread without ever blocking (importers/trace/input.ts): Node
+    // makes a pipe non-blocking when it opens process.stdin (paused: it reads nothing itself).
+    if (file === '-' && isPipe(0)) void process.stdin;
     this.worker = new Worker(new URL('../importers/trace/parse-worker.js', import.meta.url), { workerData: { file, verifyCrc } });
     this.worker.unref();
     const put = (e: { m: FromParser } | { error: Error } | { exit: number }) => (this.sink ? this.sink(e) : this.queue.push(e));
@@ -48,6 +52,15 @@ export class ParserThread {
 
   async stop(): Promise<void> {
     await this.worker.terminate();
+  }
+}
+
+function isPipe(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
   }
 }
 

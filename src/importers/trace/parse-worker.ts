@@ -43,6 +43,8 @@ async function main(file: string, opts: InputOptions): Promise<void> {
     });
     for await (const chunk of input.chunks) {
       parser.push(chunk);
+      // a live source paused: what it gave is validated now, not when a batch fills up
+      if (input.idle()) parser.drain();
       while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
     }
     parser.end();
