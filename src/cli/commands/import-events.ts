@@ -7,7 +7,7 @@
 import type { Argv } from 'yargs';
 import { EventsImporter } from '../../importers/events/stream.js';
 import type { CliContext } from '../context.js';
-import { emitReport, findingsSummary, fmtCount, openInput, ProgressBar, validateOptions, inputName, VERIFY_CRC_OPTION } from './import-trace.js';
+import { emitReport, EXIT_INTERRUPTED, findingsSummary, fmtCount, openInput, ProgressBar, validateOptions, inputName, untilInterrupted, VERIFY_CRC_OPTION } from './import-trace.js';
 
 export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
   return y.command(
@@ -25,16 +25,12 @@ export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
       });
       const input = openInput(file, undefined, { verifyCrc: args['verify-crc'] });
       const bar = new ProgressBar(ctx, file);
-      try {
-        for await (const chunk of input.chunks) {
-          imp.push(chunk);
-          const p = input.progress();
-          bar.update(p.read, p.total, imp.stats.events, started);
-        }
-      } finally {
-        bar.clear();
-      }
-      const r = imp.end();
+      const interrupted = await untilInterrupted(input, (chunk) => {
+        imp.push(chunk);
+        const p = input.progress();
+        bar.update(p.read, p.total, imp.stats.events, started);
+      }).finally(() => bar.clear());
+      const r = imp.end({ interrupted });
       const secs = (Date.now() - started) / 1000;
       emitReport(ctx, r.report, {
         kernel: r.kernel,
@@ -44,10 +40,11 @@ export function registerImportEvents(y: Argv, ctx: CliContext): Argv {
         ...(args['graph-out'] ? { graphOut: args['graph-out'] } : {}),
         ...(args['proc-out'] ? { procOut: args['proc-out'] } : {}),
       });
-      if (!args.quiet) {
+      if (interrupted) ctx.setExit(EXIT_INTERRUPTED);
+      if (!args.quiet || interrupted) {
         const s = r.stats;
         ctx.io.stderr(
-          `lockdep-sim: ${file}: ${fmtCount(s.events)} events in ${secs.toFixed(2)} s; ${fmtCount(s.tasks)} tasks, ${fmtCount(s.classes)} classes, ` +
+          `lockdep-sim: ${file}: ${interrupted ? `interrupted (Ctrl-C) at line ${fmtCount(s.lines)}, the findings so far: ` : ''}${fmtCount(s.events)} events in ${secs.toFixed(2)} s; ${fmtCount(s.tasks)} tasks, ${fmtCount(s.classes)} classes, ` +
             `${fmtCount(s.dependencies)} dependencies; ${findingsSummary(r.report.findings)}\n`,
         );
       }

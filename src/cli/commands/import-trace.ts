@@ -19,7 +19,7 @@ import { canUseParserThread, parserThreadFor } from '../parser-thread.js';
 // ---------------------------------------------------------------------------------------------------
 // Shared by the import commands
 
-import { ioError, openInput } from '../../importers/trace/input.js';
+import { ioError, openInput, type InputStream } from '../../importers/trace/input.js';
 
 export { openInput, type InputStream } from '../../importers/trace/input.js';
 
@@ -109,6 +109,33 @@ export const VERIFY_CRC_OPTION = {
   describe: "check the CRC-32 of gzip input (zlib's gunzip; by default only each member's header and length are checked, which is faster)",
 } as const;
 
+/**
+ * Feeds every chunk to `each` until the input ends (false) or Ctrl-C (true): then reading stops at
+ * once, even while waiting for a quiet live source, and the caller prints what was found so far. A
+ * second Ctrl-C ends the process.
+ */
+export async function untilInterrupted(input: InputStream, each: (chunk: Buffer) => void): Promise<boolean> {
+  const it = input.chunks[Symbol.asyncIterator]();
+  let onSigint: (() => void) | undefined;
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    onSigint = () => resolve('interrupted');
+    process.once('SIGINT', onSigint);
+  });
+  try {
+    for (;;) {
+      const r = await Promise.race([it.next(), interrupted]);
+      if (r === 'interrupted') {
+        input.close?.();
+        return true;
+      }
+      if (r.done) return false;
+      each(r.value);
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint!);
+  }
+}
+
 /** The options every validating import shares. */
 export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
   return c
@@ -130,22 +157,18 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 // batches are queued, so memory stays flat however long the trace; the records buffers go back to
 // the worker for reuse.
 
-/** Resolves false when the input ended, true when `stop` was called first (Ctrl-C). */
-async function parseInWorker(
-  file: string,
-  verifyCrc: boolean,
-  imp: TraceImporter,
-  progress: (read: number, total?: number) => void,
-  onStop: (stop: () => void) => void,
-): Promise<boolean> {
+/** Resolves false when the input ended, true on Ctrl-C (the batches still coming are dropped). */
+async function parseInWorker(file: string, verifyCrc: boolean, imp: TraceImporter, progress: (read: number, total?: number) => void): Promise<boolean> {
   const thread = parserThreadFor(file, verifyCrc);
+  let onSigint: (() => void) | undefined;
   try {
     return await new Promise<boolean>((resolve, reject) => {
       let stopped = false;
-      onStop(() => {
+      onSigint = () => {
         stopped = true;
         resolve(true);
-      });
+      };
+      process.once('SIGINT', onSigint);
       thread.listen((e) => {
         if (stopped) return;
         if ('error' in e) reject(e.error);
@@ -165,6 +188,7 @@ async function parseInWorker(
       });
     });
   } finally {
+    process.removeListener('SIGINT', onSigint!);
     await thread.stop();
   }
 }
@@ -183,7 +207,7 @@ function traceSummary(file: string, s: TraceImportStats, secs: number, findings:
 }
 
 /** Exit code after Ctrl-C (128 + SIGINT), once what was found so far is printed. */
-const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = 130;
 
 export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
   return y.command(
@@ -219,34 +243,19 @@ export function registerImportTrace(y: Argv, ctx: CliContext): Argv {
       });
       const bar = new ProgressBar(ctx, file);
       // Ctrl-C: stop reading and print what was found so far (a second Ctrl-C ends the process).
-      let interrupted = false;
-      let stop: (() => void) | undefined;
-      const onSigint = () => {
-        interrupted = true;
-        process.removeListener('SIGINT', onSigint);
-        stop?.();
-      };
-      process.on('SIGINT', onSigint);
+      let interrupted: boolean;
       try {
         if (args.worker && canUseParserThread(file)) {
-          await parseInWorker(
-            file,
-            args['verify-crc'],
-            imp,
-            (read, total) => bar.update(read, total, imp.stats.events, started),
-            (s) => (stop = s),
-          );
+          interrupted = await parseInWorker(file, args['verify-crc'], imp, (read, total) => bar.update(read, total, imp.stats.events, started));
         } else {
           const input = openInput(file, undefined, { verifyCrc: args['verify-crc'] });
-          for await (const chunk of input.chunks) {
+          interrupted = await untilInterrupted(input, (chunk) => {
             imp.push(chunk);
             const p = input.progress();
             bar.update(p.read, p.total, imp.stats.events, started);
-            if (interrupted) break;
-          }
+          });
         }
       } finally {
-        process.removeListener('SIGINT', onSigint);
         bar.clear();
       }
       const r = imp.end({ interrupted });

@@ -59,8 +59,9 @@ export class EventsImporter {
     this.splitter.push(chunk);
   }
 
-  end(): EventsImportResult {
-    this.splitter.end();
+  /** Ends the input; `interrupted`: it stopped early (Ctrl-C), an unfinished last line is dropped. */
+  end(o: { interrupted?: boolean } = {}): EventsImportResult {
+    this.splitter.end(o.interrupted);
     const session = this.open();
     const report = session.finish();
     this.stats.lines = this.splitter.line;

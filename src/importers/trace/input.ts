@@ -31,6 +31,8 @@ export interface InputStream {
   chunks: AsyncIterable<Buffer>;
   /** Raw bytes read so far, and the total when known (a file). */
   progress(): { read: number; total?: number };
+  /** Stops reading before the end (Ctrl-C): a pending read no longer keeps the process alive. */
+  close?(): void;
 }
 
 /**
@@ -95,7 +97,15 @@ export function openInput(file: string, stdin?: NodeJS.ReadableStream, opts: Inp
       yield* rawChunks();
     }
   }
-  return { chunks: chunks(), progress: () => (total === undefined ? { read } : { read, total }) };
+  return {
+    chunks: chunks(),
+    progress: () => (total === undefined ? { read } : { read, total }),
+    close: () => {
+      const r = raw as NodeJS.ReadableStream & { destroy?: () => void };
+      if (r === process.stdin) process.stdin.pause();
+      r.destroy?.();
+    },
+  };
 }
 
 /**

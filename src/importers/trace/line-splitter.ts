@@ -38,11 +38,14 @@ export class LineSplitter {
     if (pos < n) this.rest = buf.subarray(pos);
   }
 
-  /** Flushes a last line without a newline; returns true when there was one. */
-  end(): boolean {
+  /**
+   * Flushes a last line without a newline; returns true when there was one. `dropRest`: the input
+   * was cut short (Ctrl-C), so an unfinished last line is dropped, not read as a truncated one.
+   */
+  end(dropRest = false): boolean {
     const r = this.rest;
     this.rest = undefined;
-    if (!r || !r.length) return false;
+    if (!r || !r.length || dropRest) return false;
     this.onLine(r, 0, r.length, ++this.line);
     return true;
   }

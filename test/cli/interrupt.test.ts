@@ -1,0 +1,63 @@
+// Ctrl-C on a streaming import whose live source went quiet (a trace_pipe, a program's event pipe):
+// the findings so far are printed and the exit code is 130, at once — whether the trace is parsed
+// by the parser thread (which must not sit in a blocked read) or on the main thread, and for events.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = path.resolve(__dirname, '../../dist/cli/main.js');
+
+const L = (task: string, op: 'acquire' | 'release', addr: string, name: string, t: number) =>
+  `${task.padStart(16 + task.length - task.indexOf('-'))} [000] ...1. ${`1.${String(t).padStart(6, '0')}`.padStart(12)}: lock_${op}: ${addr.padStart(16, '0')} ${name}\n`;
+
+/** A first release (acquisitions count from there), then an AB-BA inversion: 7 lines. */
+const TRACE =
+  L('x-1', 'release', 'ff', 'warmup', 1) +
+  L('t1-10', 'acquire', 'a0', 'lock_a', 2) +
+  L('t1-10', 'acquire', 'b0', 'lock_b', 3) +
+  L('t1-10', 'release', 'b0', 'lock_b', 4) +
+  L('t1-10', 'release', 'a0', 'lock_a', 5) +
+  L('t2-11', 'acquire', 'b0', 'lock_b', 6) +
+  L('t2-11', 'acquire', 'a0', 'lock_a', 7);
+
+const EVENTS = [
+  { type: 'acquire', task: 't1', lock: 'a' },
+  { type: 'acquire', task: 't1', lock: 'b' },
+  { type: 'release', task: 't1', lock: 'b' },
+  { type: 'release', task: 't1', lock: 'a' },
+  { type: 'acquire', task: 't2', lock: 'b' },
+  { type: 'acquire', task: 't2', lock: 'a' },
+]
+  .map((e) => JSON.stringify({ v: 1, ...e }))
+  .join('\n');
+
+/** Writes `input` to the CLI's stdin, keeps the pipe open, sends SIGINT after a while. */
+async function interruptLive(args: string[], input: string) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stdin.write(input);
+  await new Promise((r) => setTimeout(r, 3000)); // ample time to start and read the lines
+  child.kill('SIGINT');
+  const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8000).unref())]);
+  if (code === 'hung') child.kill('SIGKILL');
+  child.stdin.end();
+  return { code, out, err };
+}
+
+describe('Ctrl-C while a live input is quiet', () => {
+  it.each([
+    ['import trace (parser thread)', ['import', 'trace', '-'], TRACE, /interrupted \(Ctrl-C\) at line 7, the findings so far: 7 events/],
+    ['import trace --no-worker', ['import', 'trace', '-', '--no-worker'], TRACE, /interrupted \(Ctrl-C\) at line 7, the findings so far: 7 events/],
+    // the last line has no newline yet: it is not read (it may be unfinished)
+    ['import events', ['import', 'events', '-'], `${EVENTS}\n{"v":1,"type":"rel`, /interrupted \(Ctrl-C\) at line 6, the findings so far: 6 events/],
+  ])('%s: the findings so far, exit 130', async (_what, args, input, summary) => {
+    const r = await interruptLive(args, input);
+    expect(r.code).toBe(130);
+    expect(r.out).toContain('WARNING: possible circular locking dependency detected');
+    expect(r.err).toMatch(summary);
+  }, 20_000);
+});
