@@ -2,7 +2,7 @@
 // The lockdep-sim command line: argument parsing, file I/O, exit codes. Everything else is pure.
 // `import trace FILE` starts its parser thread first, so that reading the trace overlaps with loading
 // the argument parser and the validator (cli/parser-thread.ts).
-import { prestartParserThread, stopUnadoptedParserThread } from './parser-thread.js';
+import { parserThreadsStopped, prestartParserThread, stopUnadoptedParserThread } from './parser-thread.js';
 
 const argv = process.argv.slice(2);
 prestartParserThread(argv);
@@ -13,3 +13,12 @@ process.exitCode = await runCli(argv, {
   stderr: (s) => process.stderr.write(s),
 });
 await stopUnadoptedParserThread();
+// A parser thread still in a read of a quiet live source (trace_pipe, a pipe) cannot be stopped, and
+// Node waits for it before exiting. After Ctrl-C (exit code 130) the findings are printed: end as
+// the signal would have (the shell sees 130). Otherwise say why nothing happens.
+if (!(await parserThreadsStopped(300))) {
+  if (process.exitCode === 130) {
+    process.removeAllListeners('SIGINT');
+    process.kill(process.pid, 'SIGINT');
+  } else process.stderr.write('lockdep-sim: done; waiting for the input to end (it is still open): press Ctrl-C to stop\n');
+}

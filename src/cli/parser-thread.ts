@@ -10,7 +10,6 @@
  *
  * Imports nothing but a few of Node's modules, so that starting it costs nothing.
  */
-import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { Worker } from 'node:worker_threads';
 import type { FromParser } from '../importers/trace/parse-worker.js';
@@ -25,9 +24,6 @@ export class ParserThread {
     readonly file: string,
     readonly verifyCrc = false,
   ) {
-    // stdin from a pipe is read by the thread without ever blocking (importers/trace/input.ts): Node
-    // makes a pipe non-blocking when it opens process.stdin (paused: it reads nothing itself).
-    if (file === '-' && isPipe(0)) void process.stdin;
     this.worker = new Worker(new URL('../importers/trace/parse-worker.js', import.meta.url), { workerData: { file, verifyCrc } });
     this.worker.unref();
     const put = (e: { m: FromParser } | { error: Error } | { exit: number }) => (this.sink ? this.sink(e) : this.queue.push(e));
@@ -50,18 +46,30 @@ export class ParserThread {
     this.worker.postMessage(records, [records.buffer as ArrayBuffer]);
   }
 
-  async stop(): Promise<void> {
-    await this.worker.terminate();
+  /**
+   * Stops the thread. One blocked in a read of a quiet live source cannot stop (see
+   * importers/trace/input.ts) until the read returns: `stopping` tracks it for main.ts.
+   */
+  stop(): Promise<void> {
+    const done = this.worker.terminate().then(() => undefined);
+    const tracked = done.finally(() => stopping.delete(tracked));
+    stopping.add(tracked);
+    return done;
   }
 }
 
-function isPipe(fd: number): boolean {
-  try {
-    const st = fstatSync(fd);
-    return st.isFIFO() || st.isSocket();
-  } catch {
-    return false;
-  }
+/** Threads told to stop that have not yet. */
+const stopping = new Set<Promise<void>>();
+
+/** main.ts, at the end: true when every parser thread has stopped within `ms`. */
+export async function parserThreadsStopped(ms: number): Promise<boolean> {
+  if (!stopping.size) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const all = Promise.all([...stopping]).then(() => true as const);
+  const r = await Promise.race([all, late]);
+  clearTimeout(timer);
+  return r;
 }
 
 /** A worker can run only from compiled JavaScript (not under a TS loader), and not on a terminal's stdin. */
@@ -114,5 +122,5 @@ export function parserThreadFor(file: string, verifyCrc = false): ParserThread {
 export async function stopUnadoptedParserThread(): Promise<void> {
   const p = prestarted;
   prestarted = undefined;
-  await p?.stop();
+  void p?.stop();
 }

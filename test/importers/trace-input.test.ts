@@ -1,8 +1,8 @@
-// The parser thread's reader (openBlockingInput): whole files in large chunks; live sources (a FIFO
-// here, like trace_pipe) read without ever blocking in the kernel, what they gave handed out as soon
-// as they pause (idle()), a FIFO without a writer yet waited for rather than taken as empty.
+// The parser thread's reader (openBlockingInput): whole files in large chunks; live sources (a FIFO,
+// a pipe on stdin) handed out as they give, so nothing waits for a quiet source to say more; a FIFO
+// without a writer yet waited for rather than taken as empty.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -23,7 +23,7 @@ async function waitExit(p: ReturnType<typeof spawn>): Promise<void> {
 }
 
 describe('openBlockingInput', () => {
-  it('reads a file whole, plain or gzip, with its size for progress; never idle', async () => {
+  it('reads a file whole, plain or gzip, with its size for progress; not live', async () => {
     const text = 'line one\nline two\n'.repeat(1000);
     for (const [name, data] of [
       ['plain.txt', Buffer.from(text)],
@@ -33,39 +33,46 @@ describe('openBlockingInput', () => {
       writeFileSync(f, data);
       const input = openBlockingInput(f);
       let got = '';
-      for await (const c of input.chunks) {
-        got += c.toString();
-        expect(input.idle()).toBe(false);
-      }
+      for await (const c of input.chunks) got += c.toString();
       expect(got).toBe(text);
+      expect(input.live).toBe(false);
       expect(input.progress()).toEqual({ read: data.length, total: data.length });
     }
   });
 
-  it('a FIFO: what a writer gave comes out when it pauses (idle), the rest at its close', async () => {
+  it('a FIFO: live, what a writer gave comes out while it is quiet, the rest at its close', async () => {
     const f = mkfifo('live');
-    const input = openBlockingInput(f); // O_NONBLOCK: does not wait for a writer
-    const w = openSync(f, 'w'); // a reader is open: does not block either
-    writeSync(w, 'first\n');
-    const it = input.chunks[Symbol.asyncIterator]();
-    const a = await it.next();
-    expect(a.done).toBe(false);
-    expect(a.value!.toString()).toBe('first\n');
-    expect(input.idle()).toBe(true);
-    writeSync(w, 'second\n');
-    closeSync(w);
-    const b = await it.next();
-    expect(b.value!.toString()).toBe('second\n');
-    expect((await it.next()).done).toBe(true);
+    const writer = spawn('sh', ['-c', `{ printf 'first\\n'; sleep 0.5; printf 'second\\n'; } > '${f}'`], { stdio: 'ignore' });
+    const input = openBlockingInput(f); // waits for the writer to open the FIFO
+    expect(input.live).toBe(true);
+    const got: string[] = [];
+    for await (const c of input.chunks) got.push(c.toString());
+    await waitExit(writer);
+    expect(got).toEqual(['first\n', 'second\n']);
   });
 
   it('a FIFO opened before any writer: waits for one instead of reading it as empty', async () => {
     const f = mkfifo('late');
-    const input = openBlockingInput(f);
     const writer = spawn('sh', ['-c', `sleep 0.3; printf 'late line\\n' > '${f}'`], { stdio: 'ignore' });
+    const input = openBlockingInput(f); // opens before the writer does
     let got = '';
     for await (const c of input.chunks) got += c.toString();
     await waitExit(writer);
     expect(got).toBe('late line\n');
+  });
+
+  it('stdin from a pipe: a gzip stream too, read as it comes', async () => {
+    const text = 'a line\n'.repeat(5000);
+    // a child process whose stdin is a pipe, running the compiled reader
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `const { openBlockingInput } = await import('${path.resolve(__dirname, '../../dist/importers/trace/input.js')}'); const i = openBlockingInput('-'); let n = 0; for await (const c of i.chunks) n += c.length; console.log(i.live, n);`],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stdin.end(gzipSync(text));
+    await waitExit(child);
+    expect(out.trim()).toBe(`true ${text.length}`);
   });
 });

@@ -161,11 +161,12 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 async function parseInWorker(file: string, verifyCrc: boolean, imp: TraceImporter, progress: (read: number, total?: number) => void): Promise<boolean> {
   const thread = parserThreadFor(file, verifyCrc);
   let onSigint: (() => void) | undefined;
+  let interrupted = false;
   try {
     return await new Promise<boolean>((resolve, reject) => {
       let stopped = false;
       onSigint = () => {
-        stopped = true;
+        stopped = interrupted = true;
         resolve(true);
       };
       process.once('SIGINT', onSigint);
@@ -189,7 +190,9 @@ async function parseInWorker(file: string, verifyCrc: boolean, imp: TraceImporte
     });
   } finally {
     process.removeListener('SIGINT', onSigint!);
-    await thread.stop();
+    // after Ctrl-C the thread may be in a read of a quiet live source: not waited for (main.ts)
+    const stopped = thread.stop();
+    if (!interrupted) await stopped;
   }
 }
 

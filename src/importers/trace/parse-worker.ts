@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LockdepSimError } from '../../diag/error.js';
-import { openBlockingInput, type InputOptions } from './input.js';
+import { CHUNK, openBlockingInput, type InputOptions } from './input.js';
 import { TraceRecordParser, type TraceBatch } from './records.js';
 
 /** Messages from the parser thread. */
@@ -22,6 +22,7 @@ export type FromParser =
  * stays flat on long traces (16 batches of 32,768 records: 12 MB).
  */
 const IN_FLIGHT = 16;
+
 
 async function main(file: string, opts: InputOptions): Promise<void> {
   const port = parentPort!;
@@ -43,8 +44,9 @@ async function main(file: string, opts: InputOptions): Promise<void> {
     });
     for await (const chunk of input.chunks) {
       parser.push(chunk);
-      // a live source paused: what it gave is validated now, not when a batch fills up
-      if (input.idle()) parser.drain();
+      // A live source that had no more to give may stay quiet now: what it gave is validated at
+      // once, not when a batch fills up (the next read may wait for a long time).
+      if (input.live && chunk.length < CHUNK) parser.drain();
       while (inFlight >= IN_FLIGHT) await new Promise<void>((r) => (wake = r));
     }
     parser.end();
