@@ -5,21 +5,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ABBA_TRACE } from '../fixtures/trace/lines.js';
 
 const BIN = path.resolve(__dirname, '../../dist/cli/main.js');
 
-const L = (task: string, op: 'acquire' | 'release', addr: string, name: string, t: number) =>
-  `${task.padStart(16 + task.length - task.indexOf('-'))} [000] ...1. ${`1.${String(t).padStart(6, '0')}`.padStart(12)}: lock_${op}: ${addr.padStart(16, '0')} ${name}\n`;
-
 /** A first release (acquisitions count from there), then an AB-BA inversion: 7 lines. */
-const TRACE =
-  L('x-1', 'release', 'ff', 'warmup', 1) +
-  L('t1-10', 'acquire', 'a0', 'lock_a', 2) +
-  L('t1-10', 'acquire', 'b0', 'lock_b', 3) +
-  L('t1-10', 'release', 'b0', 'lock_b', 4) +
-  L('t1-10', 'release', 'a0', 'lock_a', 5) +
-  L('t2-11', 'acquire', 'b0', 'lock_b', 6) +
-  L('t2-11', 'acquire', 'a0', 'lock_a', 7);
+const TRACE = ABBA_TRACE;
 
 const EVENTS = [
   { type: 'acquire', task: 't1', lock: 'a' },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { traceFileOf } from '../../src/cli/parser-thread.js';
+import { traceLine } from '../fixtures/trace/lines.js';
 
 const BIN = path.resolve(__dirname, '../../dist/cli/main.js');
 
@@ -16,8 +17,7 @@ function cli(args: string[], input?: string | Buffer) {
   return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal };
 }
 
-const L = (task: string, op: 'acquire' | 'release', addr: string, name: string, t: number, flags = '...1.') =>
-  `${task.padStart(16 + task.length - task.indexOf('-'))} [000] ${flags} ${`1.${String(t).padStart(6, '0')}`.padStart(12)}: lock_${op}: ${addr.padStart(16, '0')} ${name}\n`;
+const L = traceLine;
 
 /** An AB-BA inversion, and an irq-unsafe → irq-safe inversion, among a few thousand balanced pairs. */
 function trace(): string {

@@ -8,6 +8,7 @@ import { parseGraphJson } from '../../src/check/graph-json.js';
 import { registerImportTrace } from '../../src/cli/commands/import-trace.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { LockdepSimError, formatIssue } from '../../src/diag/error.js';
+import { ABBA_TRACE } from '../fixtures/trace/lines.js';
 
 async function cli(argv: string[], isTTY = false) {
   let out = '';
@@ -32,17 +33,7 @@ async function cli(argv: string[], isTTY = false) {
   return { code, out, err };
 }
 
-const L = (task: string, op: 'acquire' | 'release', addr: string, name: string, t: number) =>
-  `${task.padStart(16 + task.length - task.indexOf('-'))} [000] ...1. ${`1.${String(t).padStart(6, '0')}`.padStart(12)}: lock_${op}: ${addr.padStart(16, '0')} ${name}\n`;
-
-const ABBA =
-  L('x-1', 'release', 'ff', 'warmup', 1) +
-  L('t1-10', 'acquire', 'a0', 'lock_a', 2) +
-  L('t1-10', 'acquire', 'b0', 'lock_b', 3) +
-  L('t1-10', 'release', 'b0', 'lock_b', 4) +
-  L('t1-10', 'release', 'a0', 'lock_a', 5) +
-  L('t2-11', 'acquire', 'b0', 'lock_b', 6) +
-  L('t2-11', 'acquire', 'a0', 'lock_a', 7);
+const ABBA = ABBA_TRACE;
 
 function tmp(name: string, data: string | Buffer): string {
   const f = path.join(mkdtempSync(path.join(tmpdir(), 'lockdep-sim-trace-')), name);
