@@ -12,7 +12,7 @@ process.exitCode = await runCli(argv, {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
 });
-await stopUnadoptedParserThread();
+stopUnadoptedParserThread();
 // A parser thread still in a read of a quiet live source (trace_pipe, a pipe) cannot be stopped, and
 // Node waits for it before exiting. After Ctrl-C (exit code 130) the findings are printed: end as
 // the signal would have (the shell sees 130). Otherwise say why nothing happens.

@@ -14,11 +14,14 @@ import { isatty } from 'node:tty';
 import { Worker } from 'node:worker_threads';
 import type { FromParser } from '../importers/trace/parse-worker.js';
 
+/** What a parser thread says: a message, an uncaught error, or that it exited. */
+export type ThreadEvent = { m: FromParser } | { error: Error } | { exit: number };
+
 /** A parser thread, and what it said before anyone listened. */
 export class ParserThread {
   readonly worker: Worker;
-  private queue: ({ m: FromParser } | { error: Error } | { exit: number })[] = [];
-  private sink: ((e: { m: FromParser } | { error: Error } | { exit: number }) => void) | undefined;
+  private queue: ThreadEvent[] = [];
+  private sink: ((e: ThreadEvent) => void) | undefined;
 
   constructor(
     readonly file: string,
@@ -26,14 +29,14 @@ export class ParserThread {
   ) {
     this.worker = new Worker(new URL('../importers/trace/parse-worker.js', import.meta.url), { workerData: { file, verifyCrc } });
     this.worker.unref();
-    const put = (e: { m: FromParser } | { error: Error } | { exit: number }) => (this.sink ? this.sink(e) : this.queue.push(e));
+    const put = (e: ThreadEvent) => (this.sink ? this.sink(e) : this.queue.push(e));
     this.worker.on('message', (m: FromParser) => put({ m }));
     this.worker.on('error', (error: Error) => put({ error }));
     this.worker.on('exit', (exit: number) => put({ exit }));
   }
 
   /** Starts delivering: first what was queued, then as it comes. The thread now keeps the process alive. */
-  listen(sink: (e: { m: FromParser } | { error: Error } | { exit: number }) => void): void {
+  listen(sink: (e: ThreadEvent) => void): void {
     this.worker.ref();
     const queued = this.queue;
     this.queue = [];
@@ -119,7 +122,7 @@ export function parserThreadFor(file: string, verifyCrc = false): ParserThread {
 }
 
 /** main.ts, once the command is done: a thread nobody adopted is stopped. */
-export async function stopUnadoptedParserThread(): Promise<void> {
+export function stopUnadoptedParserThread(): void {
   const p = prestarted;
   prestarted = undefined;
   void p?.stop();
