@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LockdepSimError } from '../../diag/error.js';
 import { CHUNK, openBlockingInput, type InputOptions } from './input.js';
 import { TraceRecordParser, type TraceBatch } from './records.js';
+import { warmUpParser } from './warm-up.js';
 
 /** Messages from the parser thread. */
 export type FromParser =
@@ -37,6 +38,7 @@ async function main(file: string, opts: InputOptions): Promise<void> {
   });
   try {
     const input = openBlockingInput(file, opts);
+    warmUpParser();
     parser = new TraceRecordParser((batch) => {
       inFlight++;
       const p = input.progress();
