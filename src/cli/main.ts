@@ -15,10 +15,10 @@ process.exitCode = await runCli(argv, {
 stopUnadoptedParserThread();
 // A parser thread still in a read of a quiet live source (trace_pipe, a pipe) cannot be stopped, and
 // Node waits for it before exiting. After Ctrl-C (exit code 130) the findings are printed: end as
-// the signal would have (the shell sees 130). Otherwise say why nothing happens.
+// the signal would have (the shell sees 130). Otherwise (an error) say why the process does not end.
 if (!(await parserThreadsStopped(300))) {
   if (process.exitCode === 130) {
     process.removeAllListeners('SIGINT');
     process.kill(process.pid, 'SIGINT');
-  } else process.stderr.write('lockdep-sim: done; waiting for the input to end (it is still open): press Ctrl-C to stop\n');
+  } else process.stderr.write('lockdep-sim: the input is still open and its reader cannot stop before it gives more or ends: press Ctrl-C to stop\n');
 }

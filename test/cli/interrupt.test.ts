@@ -54,4 +54,20 @@ describe('Ctrl-C while a live input is quiet', () => {
     expect(r.out).toContain('WARNING: possible circular locking dependency detected');
     expect(r.err).toMatch(summary);
   }, 20_000);
+
+  it('an error on a live input that stays open is printed at once, and Ctrl-C then ends the process', async () => {
+    const child = spawn(process.execPath, [BIN, 'import', 'trace', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : -1))));
+    child.stdin.write(`${TRACE.split('\n')[0]}\nthis is not a trace line\n`);
+    for (let waited = 0; !err.includes('still open') && waited < 8000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(err).toMatch(/^-:2:1: error\[script-syntax\]: /);
+    expect(err).toContain('the input is still open and its reader cannot stop before it gives more or ends: press Ctrl-C to stop');
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8000).unref())]);
+    if (code === 'hung') child.kill('SIGKILL');
+    child.stdin.end();
+    expect(code).toBe(130);
+  }, 20_000);
 });

@@ -161,12 +161,12 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 async function parseInWorker(file: string, verifyCrc: boolean, imp: TraceImporter, progress: (read: number, total?: number) => void): Promise<boolean> {
   const thread = parserThreadFor(file, verifyCrc);
   let onSigint: (() => void) | undefined;
-  let interrupted = false;
+  let finished = false;
   try {
     return await new Promise<boolean>((resolve, reject) => {
       let stopped = false;
       onSigint = () => {
-        stopped = interrupted = true;
+        stopped = true;
         resolve(true);
       };
       process.once('SIGINT', onSigint);
@@ -184,15 +184,20 @@ async function parseInWorker(file: string, verifyCrc: boolean, imp: TraceImporte
           }
           thread.recycle(m.batch.records);
           progress(m.read, m.total);
-        } else if (e.m.type === 'done') resolve(false);
+        } else if (e.m.type === 'done') {
+          finished = true;
+          resolve(false);
+        }
         else reject(e.m.issues ? new LockdepSimError(e.m.issues) : new Error(e.m.message));
       });
     });
   } finally {
     process.removeListener('SIGINT', onSigint!);
-    // after Ctrl-C the thread may be in a read of a quiet live source: not waited for (main.ts)
+    // Unless it read the whole input, the thread may be in a read of a quiet live source, where it
+    // cannot be stopped: not waited for here (main.ts sees to it), so that what was found, or the
+    // error, is printed now.
     const stopped = thread.stop();
-    if (!interrupted) await stopped;
+    if (finished) await stopped;
   }
 }
 
