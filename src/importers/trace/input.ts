@@ -34,15 +34,15 @@ export interface InputStream {
   close?(): void;
 }
 
-/**
- * Opens FILE (or stdin for `-`) for chunked reading; gzip is recognised by its magic bytes. A FIFO
- * is read like a file (its size is unknown).
- */
 /** How to read: `verifyCrc` checks each gzip member's CRC-32 (zlib's gunzip; slower). */
 export interface InputOptions {
   verifyCrc?: boolean;
 }
 
+/**
+ * Opens FILE (or stdin for `-`) for chunked reading; gzip is recognised by its magic bytes. A FIFO
+ * is read like a file (its size is unknown).
+ */
 export function openInput(file: string, stdin?: NodeJS.ReadableStream, opts: InputOptions = {}): InputStream {
   const inflate = opts.verifyCrc ? gunzipVerified : gunzip;
   let total: number | undefined;

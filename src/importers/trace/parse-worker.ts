@@ -24,7 +24,6 @@ export type FromParser =
  */
 const IN_FLIGHT = 16;
 
-
 async function main(file: string, opts: InputOptions): Promise<void> {
   const port = parentPort!;
   let inFlight = 0;
