@@ -110,20 +110,28 @@ export const VERIFY_CRC_OPTION = {
 } as const;
 
 /**
- * Feeds every chunk to `each` until the input ends (false) or Ctrl-C (true): then reading stops at
- * once, even while waiting for a quiet live source, and the caller prints what was found so far. A
- * second Ctrl-C ends the process.
+ * Ctrl-C, once: `interrupted` resolves on the first SIGINT (a second one ends the process, Node's
+ * default); `dispose()` stops listening.
  */
-export async function untilInterrupted(input: InputStream, each: (chunk: Buffer) => void): Promise<boolean> {
-  const it = input.chunks[Symbol.asyncIterator]();
+export function onceInterrupted(): { interrupted: Promise<'interrupted'>; dispose(): void } {
   let onSigint: (() => void) | undefined;
   const interrupted = new Promise<'interrupted'>((resolve) => {
     onSigint = () => resolve('interrupted');
     process.once('SIGINT', onSigint);
   });
+  return { interrupted, dispose: () => process.removeListener('SIGINT', onSigint!) };
+}
+
+/**
+ * Feeds every chunk to `each` until the input ends (false) or Ctrl-C (true): then reading stops at
+ * once, even while waiting for a quiet live source, and the caller prints what was found so far.
+ */
+export async function untilInterrupted(input: InputStream, each: (chunk: Buffer) => void): Promise<boolean> {
+  const it = input.chunks[Symbol.asyncIterator]();
+  const ctrlC = onceInterrupted();
   try {
     for (;;) {
-      const r = await Promise.race([it.next(), interrupted]);
+      const r = await Promise.race([it.next(), ctrlC.interrupted]);
       if (r === 'interrupted') {
         input.close?.();
         return true;
@@ -132,7 +140,7 @@ export async function untilInterrupted(input: InputStream, each: (chunk: Buffer)
       each(r.value);
     }
   } finally {
-    process.removeListener('SIGINT', onSigint!);
+    ctrlC.dispose();
   }
 }
 
@@ -160,16 +168,15 @@ export function validateOptions<T>(c: Argv<T>, kernelDefault?: string) {
 /** Resolves false when the input ended, true on Ctrl-C (the batches still coming are dropped). */
 async function parseInWorker(file: string, verifyCrc: boolean, imp: TraceImporter, progress: (read: number, total?: number) => void): Promise<boolean> {
   const thread = parserThreadFor(file, verifyCrc);
-  let onSigint: (() => void) | undefined;
+  const ctrlC = onceInterrupted();
   let finished = false;
   try {
     return await new Promise<boolean>((resolve, reject) => {
       let stopped = false;
-      onSigint = () => {
+      void ctrlC.interrupted.then(() => {
         stopped = true;
         resolve(true);
-      };
-      process.once('SIGINT', onSigint);
+      });
       thread.listen((e) => {
         if (stopped) return;
         if ('error' in e) reject(e.error);
@@ -187,12 +194,11 @@ async function parseInWorker(file: string, verifyCrc: boolean, imp: TraceImporte
         } else if (e.m.type === 'done') {
           finished = true;
           resolve(false);
-        }
-        else reject(e.m.issues ? new LockdepSimError(e.m.issues) : new Error(e.m.message));
+        } else reject(e.m.issues ? new LockdepSimError(e.m.issues) : new Error(e.m.message));
       });
     });
   } finally {
-    process.removeListener('SIGINT', onSigint!);
+    ctrlC.dispose();
     // Unless it read the whole input, the thread may be in a read of a quiet live source, where it
     // cannot be stopped: not waited for here (main.ts sees to it), so that what was found, or the
     // error, is printed now.
