@@ -24,6 +24,11 @@ export interface CliContext {
 /** A command module registers itself on the yargs instance (one file per command in commands/). */
 export type RegisterCommand = (y: Argv, ctx: CliContext) => Argv;
 
+/** The entries of `table` that `name` picks: its own, or all of them when it names none there. */
+export function picked<T>(table: Record<string, T>, name: string | undefined): T[] {
+  return name !== undefined && Object.hasOwn(table, name) ? [table[name]!] : Object.values(table);
+}
+
 /** Reads a file (or stdin for `-`); a failure is an input error with a hint, never a stack trace. */
 export function readInput(file: string): string {
   try {

@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { LockdepSimError, formatIssue } from '../diag/error.js';
-import { EXIT, type CliContext, type CliIO, type RegisterCommand } from './context.js';
+import { EXIT, picked, type CliContext, type CliIO, type RegisterCommand } from './context.js';
 
 export { EXIT, type CliIO } from './context.js';
 
@@ -21,9 +21,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<RegisterCommand>> = {
 };
 
 async function commandsFor(argv: string[]): Promise<RegisterCommand[]> {
-  const name = argv.find((a) => !a.startsWith('-'));
-  const one = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  return one ? [await one(argv)] : Promise.all(Object.values(COMMANDS).map((load) => load(argv)));
+  return Promise.all(picked(COMMANDS, argv.find((a) => !a.startsWith('-'))).map((load) => load(argv)));
 }
 
 /** A command line yargs rejected (its message is the usage error). */
@@ -32,7 +30,6 @@ class UsageError extends Error {}
 /** Runs the CLI on argv; returns the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let code: number = EXIT.clean;
-  let usageError: string | undefined;
   const ctx: CliContext = { io, setExit: (c) => (code = c) };
   const usage = (msg: string) => {
     io.stderr(`error[usage]: ${msg}\n  hint: lockdep-sim --help lists the commands and options\n`);
@@ -49,7 +46,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .fail((msg, err) => {
       if (err) throw err;
       // Stop here: yargs would otherwise go on and run the handler of a command it found invalid.
-      usageError = msg;
       throw new UsageError(msg);
     });
   try {
@@ -58,7 +54,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       if (output) helpText = output;
     });
-    if (usageError !== undefined) return usage(usageError);
     if (helpText) io.stdout(`${helpText}\n`);
     return code;
   } catch (e) {

@@ -1,4 +1,4 @@
-import type { RegisterCommand } from '../context.js';
+import { picked, type RegisterCommand } from '../context.js';
 
 /**
  * `lockdep-sim import splat|trace|proc|events …`: what the kernel (or another program) produced, in.
@@ -15,9 +15,7 @@ const SOURCES: Record<string, () => Promise<RegisterCommand>> = {
 /** The `import` command with the sources argv names (all of them when it names none it knows). */
 export async function loadImport(argv: readonly string[]): Promise<RegisterCommand> {
   const at = argv.indexOf('import');
-  const name = argv.slice(at + 1).find((a) => !a.startsWith('-'));
-  const loaders = name !== undefined && Object.hasOwn(SOURCES, name) ? [SOURCES[name]!] : Object.values(SOURCES);
-  const sources = await Promise.all(loaders.map((load) => load()));
+  const sources = await Promise.all(picked(SOURCES, argv.slice(at + 1).find((a) => !a.startsWith('-'))).map((load) => load()));
   return (y, ctx) =>
     y.command('import <source>', 'import a kernel splat, an ftrace lock trace, /proc/lockdep or a JSON-lines event log', (c) => {
       let sub = c;
