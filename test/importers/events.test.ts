@@ -2,10 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { registerImportEvents } from '../../src/cli/commands/import-events.js';
-import type { CliContext } from '../../src/cli/context.js';
 import { LockdepSimError, formatIssue } from '../../src/diag/error.js';
 import { EventsImporter, importEvents } from '../../src/importers/events/stream.js';
 import { parseEventsJsonl, scenarioToEventsJsonl } from '../../src/importers/events/parse.js';
@@ -14,6 +11,7 @@ import type { Scenario } from '../../src/model/scenario.js';
 import { renderFindings } from '../../src/reporters/text/index.js';
 import { parseScenario } from '../../src/scenario/parse.js';
 import { profileFor, replay } from '../../src/validator/replay.js';
+import { runCliCapture } from '../fixtures/run-cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const REPLAY = path.resolve(ROOT, '../shared/oracle/replay');
@@ -39,28 +37,7 @@ function errorOf(text: string): string {
   return 'parsed';
 }
 
-async function cli(argv: string[]) {
-  let out = '';
-  let err = '';
-  let code = 0;
-  const ctx: CliContext = { io: { stdout: (s) => (out += s), stderr: (s) => (err += s) }, setExit: (c) => (code = c) };
-  try {
-    await yargs(argv)
-      .strict()
-      .exitProcess(false)
-      .fail((m, e) => {
-        if (e) throw e;
-        throw new Error(m);
-      })
-      .command('import', 'import', (y) => registerImportEvents(y, ctx).demandCommand(1))
-      .parseAsync();
-  } catch (e) {
-    if (!(e instanceof LockdepSimError)) throw e;
-    err += e.issues.map(formatIssue).join('\n');
-    code = 2;
-  }
-  return { code, out, err };
-}
+const cli = (argv: string[]) => runCliCapture(argv);
 
 describe('event log: the documented example', () => {
   it('parses into a scenario whose replay finds the irq-unsafe spinlock taken in a hardirq', () => {

@@ -1,16 +1,14 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { parseGraphJson } from '../../src/check/graph-json.js';
-import { registerImportProc } from '../../src/cli/commands/import-proc.js';
-import type { CliContext } from '../../src/cli/context.js';
 import { LockdepSimError, formatIssue } from '../../src/diag/error.js';
 import { compareGraphs, graphFromProc, graphFromReport, mapNameOf } from '../../src/importers/proc/graph-json.js';
 import { parseProcLockdep, parseProcLockdepChains, type ProcClass } from '../../src/importers/proc/parse.js';
 import { parseCaseScript } from '../../src/importers/script.js';
 import { replay } from '../../src/validator/replay.js';
+import { runCliCapture } from '../fixtures/run-cli.js';
 
 const ORACLE = path.resolve(__dirname, '../../../shared/oracle');
 const read = (p: string) => readFileSync(path.join(ORACLE, p), 'utf8');
@@ -23,28 +21,7 @@ function render(classes: ProcClass[]): string {
     .join('\n');
 }
 
-async function cli(argv: string[]) {
-  let out = '';
-  let err = '';
-  let code = 0;
-  const ctx: CliContext = { io: { stdout: (s) => (out += s), stderr: (s) => (err += s) }, setExit: (c) => (code = c) };
-  try {
-    await yargs(argv)
-      .strict()
-      .exitProcess(false)
-      .fail((m, e) => {
-        if (e) throw e;
-        throw new Error(m);
-      })
-      .command('import', 'import', (y) => registerImportProc(y, ctx).demandCommand(1))
-      .parseAsync();
-  } catch (e) {
-    if (!(e instanceof LockdepSimError)) throw e;
-    err += e.issues.map(formatIssue).join('\n');
-    code = 2;
-  }
-  return { code, out, err };
-}
+const cli = (argv: string[]) => runCliCapture(argv);
 
 describe('/proc/lockdep', () => {
   it("reads the kernel's own file after a boot, losslessly", () => {

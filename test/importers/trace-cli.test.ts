@@ -2,36 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { parseGraphJson } from '../../src/check/graph-json.js';
-import { registerImportTrace } from '../../src/cli/commands/import-trace.js';
-import type { CliContext } from '../../src/cli/context.js';
-import { LockdepSimError, formatIssue } from '../../src/diag/error.js';
 import { ABBA_TRACE } from '../fixtures/trace/lines.js';
+import { runCliCapture } from '../fixtures/run-cli.js';
 
-async function cli(argv: string[], isTTY = false) {
-  let out = '';
-  let err = '';
-  let code = 0;
-  const ctx: CliContext = { io: { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY }, setExit: (c) => (code = c) };
-  try {
-    await yargs(argv)
-      .strict()
-      .exitProcess(false)
-      .fail((m, e) => {
-        if (e) throw e;
-        throw new Error(m);
-      })
-      .command('import', 'import', (y) => registerImportTrace(y, ctx).demandCommand(1))
-      .parseAsync();
-  } catch (e) {
-    if (!(e instanceof LockdepSimError)) throw e;
-    err += e.issues.map(formatIssue).join('\n');
-    code = 2;
-  }
-  return { code, out, err };
-}
+const cli = (argv: string[], isTTY = false) => runCliCapture(argv, { isTTY });
 
 const ABBA = ABBA_TRACE;
 
