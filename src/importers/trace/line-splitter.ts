@@ -18,15 +18,14 @@ export class LineSplitter {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let pos = 0;
     if (this.rest) {
-      const nl = buf.indexOf(10);
-      if (nl < 0) {
-        this.rest = concat(this.rest, buf);
+      const j = joinRest(this.rest, buf);
+      if ('rest' in j) {
+        this.rest = j.rest;
         return;
       }
-      const joined = concat(this.rest, buf.subarray(0, nl));
       this.rest = undefined;
-      this.onLine(joined, 0, joined.length, ++this.line);
-      pos = nl + 1;
+      this.onLine(j.line, 0, j.line.length, ++this.line);
+      pos = j.next;
     }
     const n = buf.length;
     for (;;) {
@@ -49,6 +48,16 @@ export class LineSplitter {
     this.onLine(r, 0, r.length, ++this.line);
     return true;
   }
+}
+
+/**
+ * An unfinished line `rest` (kept from the previous chunk) and the next chunk: the whole line and
+ * where the chunk's next line starts, or, when the chunk has no newline, the longer unfinished line.
+ */
+export function joinRest(rest: Uint8Array, buf: Buffer): { line: Buffer; next: number } | { rest: Buffer } {
+  const nl = buf.indexOf(10);
+  if (nl < 0) return { rest: concat(rest, buf) };
+  return { line: concat(rest, buf.subarray(0, nl)), next: nl + 1 };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Buffer {

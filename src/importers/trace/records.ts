@@ -15,6 +15,7 @@
  */
 import { ByteInterner } from './intern.js';
 import { LineKind, TraceEvent, parseTraceLine, traceTimestamp } from './line-parser.js';
+import { joinRest } from './line-splitter.js';
 
 /** int32s per record: kind|flags, line, pid, cpu, map, comm. */
 export const RECORD_SIZE = 6;
@@ -227,15 +228,15 @@ export class TraceRecordParser {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let pos = 0;
     if (this.rest) {
-      const nl = buf.indexOf(10);
-      if (nl < 0) {
-        this.rest = concat(this.rest, buf);
+      const j = joinRest(this.rest, buf);
+      if ('rest' in j) {
+        this.rest = j.rest;
         return;
       }
-      const joined = concat(this.rest, buf.subarray(0, nl));
       this.rest = undefined;
-      this.lines(joined, new DataView(joined.buffer, joined.byteOffset, joined.length), 0, joined.length, true);
-      pos = nl + 1;
+      const line = j.line;
+      this.lines(line, new DataView(line.buffer, line.byteOffset, line.length), 0, line.length, true);
+      pos = j.next;
     }
     const n = buf.length;
     pos = this.lines(buf, new DataView(buf.buffer, buf.byteOffset, n), pos, n, false);
@@ -556,9 +557,3 @@ function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
